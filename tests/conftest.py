@@ -1,0 +1,32 @@
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.conf import settings
+
+from tests.sandbox_process import RunningSandbox, start_sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[RunningSandbox]:
+    """One sandbox for the whole session, quiet (no random activity) unless a test asks."""
+    sandbox = start_sandbox("--quiet-activity", "--seed", "61")
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_process: RunningSandbox) -> RunningSandbox:
+    """The session's sandbox, reset to the default scenario before the test."""
+    sandbox_process.reset()
+    return sandbox_process
+
+
+@pytest.fixture
+def redis_client() -> Iterator[redis.Redis]:
+    """The tests' own Redis database, emptied before and after each test that asks for it."""
+    client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the production settings, pointed at a Redis database of our own.
+
+Tests never touch the database `make run` uses: REDIS_URL is replaced (not defaulted) by
+TEST_REDIS_URL, which defaults to database 15 of the local Redis.
+"""
+
+import os
+
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("DEBUG", "true")
+
+from wallboard.settings import *  # noqa: F403

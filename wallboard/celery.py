@@ -1,0 +1,15 @@
+"""The Celery app: Redis is the broker, tasks are found in each Django app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
+
+app = Celery("wallboard")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    # A liveness beat: /healthz reads its timestamp to tell that beat and a worker run.
+    "heartbeat": {"task": "wallboard.tasks.heartbeat", "schedule": 5.0, "options": {"expires": 5}},
+}
