@@ -10,3 +10,6 @@ os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:63
 os.environ.setdefault("DEBUG", "true")
 
 from wallboard.settings import *  # noqa: F403
+
+# Tests serve static files from the source folders, as development does (no collectstatic).
+WHITENOISE_AUTOREFRESH = True

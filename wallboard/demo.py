@@ -1,0 +1,18 @@
+"""The demo that `make run` sets up: one place for its names (seed_demo and announce)."""
+
+import os
+
+SANDBOX_ACCOUNT_ID = 61
+SANDBOX_DEFAULT_DEVELOPER_KEY = "v360_dev_sandbox_61_demo_key_0000000001"
+SANDBOX_DEFAULT_USER_KEY = "usr61sandboxdemokey0000000001"
+DEMO_USERNAME = "admin"
+# Development only: `seed_demo` refuses to run with DEBUG off.
+DEMO_PASSWORD = "wallboard-demo"  # noqa: S105
+
+
+def sandbox_developer_key() -> str:
+    return os.environ.get("SANDBOX_DEVELOPER_KEY") or SANDBOX_DEFAULT_DEVELOPER_KEY
+
+
+def sandbox_user_key() -> str:
+    return os.environ.get("SANDBOX_USER_KEY") or SANDBOX_DEFAULT_USER_KEY
