@@ -29,6 +29,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from voice360.errors import (
+    BadResponse,
     ConnectionFailed,
     ResponseTooLarge,
     Timeout,
@@ -179,6 +180,9 @@ class Voice360Client:
             raise Timeout(f"{name}: no complete answer within {self.timeout} s") from None
         except httpx.TimeoutException as exc:
             raise Timeout(f"{name}: timed out ({type(exc).__name__})") from exc
+        except httpx.DecodingError as exc:
+            # An answer arrived, but its Content-Encoding does not decode: bad data, not transport.
+            raise BadResponse(f"{name}: undecodable body ({exc})") from exc
         except (httpx.NetworkError, httpx.RemoteProtocolError, OSError) as exc:
             raise ConnectionFailed(f"{name}: {type(exc).__name__}: {exc}") from exc
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:

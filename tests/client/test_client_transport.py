@@ -15,6 +15,7 @@ from tests.sandbox_process import free_port
 from voice360.client import Voice360Client
 from voice360.errors import (
     AuthInvalid,
+    BadResponse,
     ConnectionFailed,
     ResponseTooLarge,
     ServiceUnavailable,
@@ -142,6 +143,13 @@ async def test_it_does_not_follow_redirects_that_could_carry_the_key_elsewhere()
             await client.queues(61, KEY)
 
     assert len(server.requests) == 1
+
+
+async def test_a_body_that_does_not_decode_is_a_bad_response():
+    raw = response(200, b"not gzip at all", {"Content-Encoding": "gzip"})
+    async with served(answer_with(raw)) as (_server, client):
+        with pytest.raises(BadResponse, match="undecodable"):
+            await client.queues(61, KEY)
 
 
 async def test_it_honours_retry_after_on_a_503_from_a_proxy_with_an_html_body():
