@@ -12,4 +12,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # A liveness beat: /healthz reads its timestamp to tell that beat and a worker run.
     "heartbeat": {"task": "wallboard.tasks.heartbeat", "schedule": 5.0, "options": {"expires": 5}},
+    # One tick for all accounts (polling/dispatcher.py), not one entry per account.
+    "dispatch-due-polls": {
+        "task": "polling.tasks.dispatch_due_polls",
+        "schedule": 1.0,
+        "options": {"expires": 1.0},
+    },
 }

@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
-from wallboard.env import env_bool, env_int, env_list, env_str, env_url
+from wallboard.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env fills in what the real environment leaves unset; it never overrides it.
@@ -32,6 +32,17 @@ VOICE360_BASE_URL = env_url(
 ).rstrip("/")
 VOICE360_TIMEOUT_SECONDS = env_int("VOICE360_TIMEOUT_SECONDS", 10, minimum=1)
 
+# The polling engine (polling/). Upstream limits are the API doc's; the window is a setting so
+# that tests can shrink it together with the sandbox's.
+VOICE360_KEY_RATE_LIMIT = env_int("VOICE360_KEY_RATE_LIMIT", 1000, minimum=1)
+VOICE360_PUBLIC_RATE_LIMIT = env_int("VOICE360_PUBLIC_RATE_LIMIT", 100, minimum=1)
+POLL_RATE_WINDOW_SECONDS = env_float("POLL_RATE_WINDOW_SECONDS", 60.0, minimum=1.0)
+POLL_PUBLIC_BUDGET_PERCENT = env_int("POLL_PUBLIC_BUDGET_PERCENT", 90, minimum=1)
+POLL_CONFIG_REFRESH_SECONDS = env_float("POLL_CONFIG_REFRESH_SECONDS", 300.0, minimum=1.0)
+POLL_KEY_RETRY_SECONDS = env_float("POLL_KEY_RETRY_SECONDS", 300.0, minimum=1.0)
+POLL_BACKOFF_MAX_SECONDS = env_float("POLL_BACKOFF_MAX_SECONDS", 30.0, minimum=1.0)
+POLL_CALL_DRIFT_SECONDS = env_float("POLL_CALL_DRIFT_SECONDS", 3.0, minimum=0.0)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
@@ -44,6 +55,7 @@ INSTALLED_APPS = [
     "channels",
     "template_partials",
     "accounts",
+    "polling",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,59 @@
+"""The dispatcher: one frequent beat tick that sends a poll task for each account that is due.
+
+Each tick publishes the enabled accounts for the workers, plans every account's effective
+interval within the rate budget (visible in `wb:poll:effective_interval`), and claims the
+due accounts atomically, so duplicate beats never double a poll. Each poll task expires
+after one effective interval: a task that could not start in time is dropped, not run late.
+"""
+
+import time
+from collections.abc import Callable
+
+from polling import budget, public_fallback, queue_config, schedule
+from polling.targets import PollTarget, enabled_targets, publish_targets
+
+Enqueue = Callable[[int, float], None]
+
+
+def planned_account(target: PollTarget, now: float) -> budget.PlannedAccount:
+    api_key = target.api_key
+    mode = public_fallback.choose_mode(target.account_id, api_key, now)
+    use_key = mode.use_key and api_key is not None
+    queues = len(queue_config.load(target.account_id).configs) or 2
+    return budget.PlannedAccount(
+        account_id=target.account_id,
+        bucket=budget.key_bucket(api_key) if use_key and api_key else budget.PUBLIC_BUCKET,
+        interval=target.interval,
+        share=target.share if use_key else 1.0,
+        requests_per_poll=budget.requests_per_poll(target.interval, queues),
+    )
+
+
+def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
+    now = time.time()
+    intervals = budget.plan_intervals(planned_account(t, now) for t in targets)
+    budget.store_effective_intervals(intervals)
+    return intervals
+
+
+def send_poll_task(account_id: int, expires: float) -> None:
+    from polling.tasks import poll_account
+
+    poll_account.apply_async((account_id,), expires=expires)
+
+
+def dispatch(enqueue: Enqueue = send_poll_task) -> list[int]:
+    """One tick. Returns the account ids it sent a poll for."""
+    targets = enabled_targets()
+    publish_targets(targets)
+    intervals = plan_effective_intervals(targets)
+    schedule.sync_accounts(intervals)
+    claimed = []
+    for account_id in schedule.claim_due(lease=max(intervals.values(), default=1.0) + 5):
+        if account_id not in intervals:
+            continue
+        # Claimed accounts start their next lease now; the task re-leases when it starts.
+        schedule.reschedule(account_id, time.time() + intervals[account_id] + 5)
+        enqueue(account_id, max(1.0, intervals[account_id]))
+        claimed.append(account_id)
+    return claimed

@@ -1,0 +1,231 @@
+"""One poll of one account: read the API within the budget, then snapshot, history, diff.
+
+`poll_account()` is what the Celery task runs. It holds the account's lock for the whole
+poll, so a slow poll, a redelivered task or a second dispatcher never overlaps it, and it
+always leaves the account rescheduled (at its interval, after a backoff, or after the
+budget's wait). HTTP and channel-layer I/O run on the process's one event loop (runtime).
+"""
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from live import bridge
+from polling import budget, metrics, public_fallback, queue_config, runtime, schedule
+from polling.public_fallback import Mode
+from polling.targets import PollTarget, load_target
+from snapshots import diff, history, normalize, store
+from snapshots.models import Snapshot
+from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
+from voice360.models import Agent, Fetched, QueueAvailability, RateLimit
+from wallboard.redis import get_redis
+
+logger = logging.getLogger(__name__)
+
+POLL_LOG_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class PollResult:
+    # changed, unchanged, superseded, failed, rate_limited, key_rejected, budget_wait, busy, gone
+    outcome: str
+    next_due: float
+    version: int | None = None
+    changes: int = 0
+
+
+@dataclass(frozen=True)
+class _Plan:
+    target: PollTarget
+    mode: Mode
+    api_key: str | None
+    bucket: str
+    share: float
+    interval: float
+    started: float
+
+
+def lock_ttl() -> float:
+    # Two sequential rounds of requests (reads, then the config refresh), each bounded.
+    return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
+
+
+def poll_account(account_id: int) -> PollResult:
+    target = load_target(account_id)
+    if target is None:
+        return PollResult("gone", 0.0)
+    token = schedule.acquire_lock(account_id, lock_ttl())
+    if token is None:
+        metrics.count_poll("busy")
+        return PollResult("busy", 0.0)
+    started = time.time()
+    result = PollResult("failed", started + target.interval)
+    try:
+        # Keep dispatchers off this account while it runs, however long that takes.
+        schedule.reschedule(account_id, started + lock_ttl())
+        result = _poll(_plan(target, started))
+    except Exception:
+        logger.exception("account %s: poll crashed", account_id)
+        raise
+    finally:
+        schedule.reschedule(account_id, result.next_due)
+        schedule.release_lock(account_id, token)
+        _log_poll(account_id, started, result.outcome)
+        metrics.count_poll(result.outcome)
+    return result
+
+
+def _plan(target: PollTarget, started: float) -> _Plan:
+    api_key = target.api_key
+    mode = public_fallback.choose_mode(target.account_id, api_key, started)
+    use_key = mode.use_key and api_key is not None
+    return _Plan(
+        target=target,
+        mode=mode,
+        api_key=api_key,
+        bucket=budget.key_bucket(api_key) if use_key and api_key else budget.PUBLIC_BUCKET,
+        share=target.share if use_key else 1.0,
+        interval=budget.effective_interval(target.account_id) or target.interval,
+        started=started,
+    )
+
+
+def _request_key(plan: _Plan) -> str | None:
+    return plan.api_key if plan.mode.use_key else None
+
+
+def _poll(plan: _Plan) -> PollResult:
+    wait = budget.acquire(plan.bucket, 2, plan.share)
+    if wait > 0:
+        return PollResult("budget_wait", plan.started + wait + random.uniform(0, 0.25))
+    account_id = plan.target.account_id
+    try:
+        agents, queues = runtime.run(_read_availability(account_id, _request_key(plan)))
+        budget.observe(plan.bucket, _lowest(agents.rate_limit, queues.rate_limit))
+        configs = _refresh_queue_config(plan, {q.pk for q in queues.data})
+    except Voice360Error as exc:
+        return _failed(plan, exc)
+    fetched_at = time.time()
+    snapshot = normalize.build_snapshot(
+        account_id,
+        plan.mode.source,  # type: ignore[arg-type]
+        agents.data,
+        queues.data,
+        fetched_at,
+        configs=configs.configs,
+        members=configs.members if plan.mode.use_key else None,
+        source_reason=plan.mode.reason,
+    )
+    return _store(plan, snapshot, fetched_at)
+
+
+async def _read_availability(
+    account_id: int, api_key: str | None
+) -> tuple[Fetched[list[Agent]], Fetched[list[QueueAvailability]]]:
+    client = runtime.get_client()
+    return await asyncio.gather(
+        client.availability(account_id, api_key), client.queue_availability(account_id, api_key)
+    )
+
+
+def _refresh_queue_config(plan: _Plan, queue_ids: set[int]) -> queue_config.QueueConfigCache:
+    account_id = plan.target.account_id
+    cache = queue_config.load(account_id)
+    if not cache.needs_refresh(queue_ids, plan.mode.source, plan.started):
+        return cache
+    needed = 1 + (len(queue_ids) if plan.mode.use_key else 0)
+    if budget.acquire(plan.bucket, needed, plan.share) > 0:
+        return cache  # no room now; the next poll tries again
+    fresh = runtime.run(_read_queue_config(account_id, _request_key(plan), queue_ids))
+    fresh.source = plan.mode.source
+    fresh.refreshed_at = time.time()
+    queue_config.save(account_id, fresh)
+    return fresh
+
+
+async def _read_queue_config(
+    account_id: int, api_key: str | None, queue_ids: set[int]
+) -> queue_config.QueueConfigCache:
+    client = runtime.get_client()
+    queues = await client.queues(account_id, api_key)
+    cache = queue_config.QueueConfigCache(configs={q.pk: q for q in queues.data})
+    if api_key is not None:
+        wanted = sorted(queue_ids & cache.configs.keys())
+        details = await asyncio.gather(*(client.queue(account_id, q, api_key) for q in wanted))
+        cache.members = {d.data.pk: normalize.member_ids(d.data) for d in details}
+    return cache
+
+
+def _lowest(*limits: RateLimit) -> RateLimit:
+    known = [lim for lim in limits if lim.remaining is not None]
+    return min(known, key=lambda lim: lim.remaining or 0) if known else RateLimit()
+
+
+def _describe(exc: Voice360Error) -> str:
+    # Client messages never contain the key (it redacts them); keep them short for the UI.
+    return f"{type(exc).__name__}: {exc.message}"[:300]
+
+
+def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
+    account_id = plan.target.account_id
+    now = time.time()
+    budget.observe(plan.bucket, exc.rate_limit)
+    metrics.count_rejection(account_id, type(exc).__name__)
+    logger.warning("account %s: poll failed: %s", account_id, _describe(exc))
+    if isinstance(exc, AuthRequired | AuthInvalid) and plan.mode.use_key and plan.api_key:
+        reason = f"API key rejected ({exc.status} {exc.error_code or exc.code}): {exc.message}"
+        public_fallback.key_rejected(account_id, plan.api_key, reason[:300], now)
+        # Poll again at once, in public mode; the key is retried later.
+        return PollResult("key_rejected", now)
+    failures = store.record_failure(account_id, _describe(exc), now)
+    if isinstance(exc, RateLimited):
+        retry_after = exc.retry_after or budget.window_seconds() / 6
+        budget.pause(plan.bucket, retry_after)
+        return PollResult("rate_limited", now + retry_after + random.uniform(0, 0.5))
+    return PollResult("failed", now + budget.backoff_seconds(failures, plan.interval))
+
+
+def _store(plan: _Plan, snapshot: Snapshot, fetched_at: float) -> PollResult:
+    account_id = plan.target.account_id
+    previous = store.read_snapshot(account_id)
+    old = previous.snapshot if previous else None
+    snapshot = diff.carry_call_starts(old, snapshot, float(settings.POLL_CALL_DRIFT_SECONDS))
+    changes = diff.diff_snapshots(old, snapshot)
+    expected = previous.version if previous else 0
+    written = store.write_snapshot(
+        account_id,
+        snapshot,
+        fetched_at,
+        expected_version=expected,
+        changed=bool(changes) or previous is None,
+    )
+    next_due = plan.started + plan.interval
+    if plan.mode.use_key:
+        public_fallback.key_accepted(account_id)
+    if not written.written:
+        return PollResult("superseded", next_due)
+    history.record(account_id, snapshot, fetched_at)
+    if changes:
+        runtime.run(bridge.publish_diff(account_id, expected, written.version, changes))
+        return PollResult("changed", next_due, written.version, len(changes))
+    return PollResult("unchanged", next_due, written.version)
+
+
+def _log_poll(account_id: int, started: float, outcome: str) -> None:
+    """A short per-account log of recent polls (start, end, outcome), for operators."""
+    pipe = get_redis().pipeline(transaction=False)
+    key = f"wb:poll:log:{account_id}"
+    pipe.lpush(key, f"{started:.3f},{time.time():.3f},{outcome}")
+    pipe.ltrim(key, 0, POLL_LOG_LENGTH - 1)
+    pipe.expire(key, 86400)
+    pipe.execute()
+
+
+def recent_polls(account_id: int) -> list[tuple[float, float, str]]:
+    """Recent polls, newest first: (started, finished, outcome)."""
+    rows = get_redis().lrange(f"wb:poll:log:{account_id}", 0, -1)
+    return [(float(s), float(e), o) for s, e, o in (row.split(",", 2) for row in rows)]

@@ -1,0 +1,61 @@
+"""Public mode: poll without a key when there is none or the key is rejected (401/403).
+
+`wb:poll:mode:<account>` holds why the account is in public mode and when to try its key
+again. The rejection is tied to a fingerprint of the key, so a key changed in the admin is
+tried at once. Full mode resumes by itself the first time the key works again.
+"""
+
+from dataclasses import dataclass
+
+import redis
+from django.conf import settings
+
+from polling.budget import key_bucket
+from wallboard.redis import get_redis
+
+NO_KEY_REASON = "no API key configured"
+
+
+def mode_key(account_id: int) -> str:
+    return f"wb:poll:mode:{account_id}"
+
+
+@dataclass(frozen=True)
+class Mode:
+    use_key: bool
+    reason: str | None = None  # why the data is limited, in plain words
+
+    @property
+    def source(self) -> str:
+        return "key" if self.use_key else "public"
+
+
+def choose_mode(
+    account_id: int, api_key: str | None, now: float, client: redis.Redis | None = None
+) -> Mode:
+    if not api_key:
+        return Mode(use_key=False, reason=NO_KEY_REASON)
+    state = (client or get_redis()).hgetall(mode_key(account_id))
+    rejected = state.get("fingerprint") == key_bucket(api_key)
+    if rejected and now < float(state.get("retry_at", "0")):
+        return Mode(use_key=False, reason=state.get("reason"))
+    return Mode(use_key=True)
+
+
+def key_rejected(
+    account_id: int, api_key: str, reason: str, now: float, client: redis.Redis | None = None
+) -> None:
+    retry_at = now + float(settings.POLL_KEY_RETRY_SECONDS)
+    (client or get_redis()).hset(
+        mode_key(account_id),
+        mapping={"fingerprint": key_bucket(api_key), "reason": reason, "retry_at": retry_at},
+    )
+
+
+def key_accepted(account_id: int, client: redis.Redis | None = None) -> None:
+    (client or get_redis()).delete(mode_key(account_id))
+
+
+def current_mode(account_id: int, api_key: str | None, now: float) -> Mode:
+    """The mode the next poll will use (for display: "limited data" and why)."""
+    return choose_mode(account_id, api_key, now)

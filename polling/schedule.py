@@ -1,0 +1,82 @@
+"""When each account is due, and the per-account lock that keeps its polls single-file.
+
+`wb:poll:due` is a sorted set: account id -> Unix time it is next due. The dispatcher claims
+due accounts with one Lua script that also pushes their due time forward by a lease, so
+duplicate dispatchers (two beats) never claim one account twice. A poll holds
+`wb:poll:lock:<account>` (token, TTL) while it runs; a restarted worker's lock simply expires.
+"""
+
+import random
+import uuid
+
+import redis
+
+from wallboard.redis import get_redis
+
+DUE_KEY = "wb:poll:due"
+
+# KEYS: due zset. ARGV: lease seconds, max claims. Returns claimed account ids.
+_CLAIM = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(due) do
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), id)
+end
+return due
+"""
+
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def lock_key(account_id: int) -> str:
+    return f"wb:poll:lock:{account_id}"
+
+
+def redis_now(client: redis.Redis | None = None) -> float:
+    seconds, micros = (client or get_redis()).time()
+    return seconds + micros / 1_000_000
+
+
+def sync_accounts(intervals: dict[int, float], client: redis.Redis | None = None) -> None:
+    """Add new accounts at a random phase within their interval (no synchronized burst) and
+    drop the ones that are gone or disabled."""
+    r = client or get_redis()
+    now = redis_now(r)
+    known = {int(member) for member in r.zrange(DUE_KEY, 0, -1)}
+    pipe = r.pipeline(transaction=False)
+    for account_id, interval in intervals.items():
+        if account_id not in known:
+            pipe.zadd(DUE_KEY, {str(account_id): now + random.uniform(0, interval)}, nx=True)
+    gone = known - intervals.keys()
+    if gone:
+        pipe.zrem(DUE_KEY, *map(str, gone))
+    pipe.execute()
+
+
+def claim_due(lease: float, limit: int = 1000, client: redis.Redis | None = None) -> list[int]:
+    r = client or get_redis()
+    return [int(i) for i in r.register_script(_CLAIM)(keys=[DUE_KEY], args=[lease, limit])]
+
+
+def reschedule(account_id: int, at: float, client: redis.Redis | None = None) -> None:
+    # XX: an account removed meanwhile stays removed.
+    (client or get_redis()).zadd(DUE_KEY, {str(account_id): at}, xx=True)
+
+
+def due_at(account_id: int, client: redis.Redis | None = None) -> float | None:
+    return (client or get_redis()).zscore(DUE_KEY, str(account_id))
+
+
+def acquire_lock(account_id: int, ttl: float, client: redis.Redis | None = None) -> str | None:
+    token = uuid.uuid4().hex
+    ok = (client or get_redis()).set(lock_key(account_id), token, nx=True, px=int(ttl * 1000))
+    return token if ok else None
+
+
+def release_lock(account_id: int, token: str, client: redis.Redis | None = None) -> None:
+    r = client or get_redis()
+    r.register_script(_RELEASE)(keys=[lock_key(account_id)], args=[token])

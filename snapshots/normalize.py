@@ -1,0 +1,97 @@
+"""Typed client objects -> a normalized Snapshot."""
+
+from collections.abc import Iterable
+
+from snapshots.models import (
+    ActiveCall,
+    AgentState,
+    QueueConfig,
+    QueueState,
+    Snapshot,
+    Source,
+)
+from voice360.models import Agent, Call, Queue, QueueAvailability, QueueDetail
+
+CONFIG_FIELDS = tuple(QueueConfig.model_fields)
+
+
+def active_call(call: Call, fetched_at: float) -> ActiveCall:
+    peer = call.from_ if call.direction == "inbound" else call.to
+    return ActiveCall(
+        direction=call.direction, peer=peer, started_at=round(fetched_at - call.call_seconds, 3)
+    )
+
+
+def agent_state(agent: Agent, fetched_at: float) -> AgentState:
+    calls = None
+    if agent.channels is not None:
+        # An SMS shows up as a channel for a few seconds; it is not a call.
+        voice = [c for c in agent.channels if c.is_voice]
+        calls = sorted(
+            (active_call(c, fetched_at) for c in voice), key=lambda c: (c.direction, c.peer)
+        )
+    return AgentState(
+        id=agent.pk,
+        extension=agent.presence_id,
+        caller_id=agent.caller_id,
+        first_name=agent.first_name,
+        last_name=agent.last_name,
+        registered=agent.devices_registered,
+        calls=calls,
+    )
+
+
+def queue_config(queue: Queue) -> QueueConfig | None:
+    values = {name: getattr(queue, name) for name in CONFIG_FIELDS}
+    if all(v is None for v in values.values()):
+        return None  # public mode: basic fields only
+    return QueueConfig(**values)
+
+
+def queue_state(
+    availability: QueueAvailability, config: Queue | None, members: list[int] | None
+) -> QueueState:
+    return QueueState(
+        id=availability.pk,
+        name=availability.name,
+        queue_name=availability.queue_name,
+        extension=availability.extension,
+        is_ready=availability.is_ready,
+        agents_online=availability.agents_online,
+        agents_available=availability.agents_available,
+        agents_on_call=availability.agents_on_call,
+        active_calls=availability.active_calls,
+        config=queue_config(config) if config else None,
+        member_ids=members,
+    )
+
+
+def member_ids(detail: QueueDetail) -> list[int]:
+    return sorted(user.pk for user in detail.assigned_users)
+
+
+def build_snapshot(
+    account_id: int,
+    source: Source,
+    agents: Iterable[Agent],
+    queues: Iterable[QueueAvailability],
+    fetched_at: float,
+    configs: dict[int, Queue] | None = None,
+    members: dict[int, list[int]] | None = None,
+    source_reason: str | None = None,
+) -> Snapshot:
+    """`members` None means unknown (public mode): every queue's member_ids is None then."""
+    configs = configs or {}
+    return Snapshot(
+        account_id=account_id,
+        source=source,
+        source_reason=source_reason,
+        agents=sorted((agent_state(a, fetched_at) for a in agents), key=lambda a: a.id),
+        queues=sorted(
+            (
+                queue_state(q, configs.get(q.pk), None if members is None else members.get(q.pk))
+                for q in queues
+            ),
+            key=lambda q: q.id,
+        ),
+    )

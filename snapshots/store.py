@@ -1,0 +1,108 @@
+"""The current snapshot of each account in Redis, written atomically, and its health.
+
+Layout (one hash per account, so readers never see half a snapshot):
+  wb:snapshot:<account>  version, body (Snapshot JSON), fetched_at
+  wb:health:<account>    last_success_at, last_error, last_error_at, consecutive_failures
+
+The version grows by one exactly when the content changes, so consecutive diffs carry
+consecutive versions and a viewer can spot a gap. A write names the version it was computed
+against; if another poll wrote in between, it is refused instead of overwriting newer data.
+"""
+
+from dataclasses import dataclass
+
+import redis
+
+from snapshots.models import HealthState, Snapshot, StoredSnapshot
+from wallboard.redis import get_redis
+
+# KEYS: snapshot hash, health hash. ARGV: expected version, changed (0/1), body, fetched_at.
+_WRITE = """
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[1]) then return -1 end
+if ARGV[2] == '1' then
+  current = current + 1
+  redis.call('HSET', KEYS[1], 'version', current, 'body', ARGV[3], 'fetched_at', ARGV[4])
+else
+  redis.call('HSET', KEYS[1], 'fetched_at', ARGV[4])
+end
+redis.call('HSET', KEYS[2], 'last_success_at', ARGV[4], 'consecutive_failures', 0)
+return current
+"""
+
+
+def snapshot_key(account_id: int) -> str:
+    return f"wb:snapshot:{account_id}"
+
+
+def health_key(account_id: int) -> str:
+    return f"wb:health:{account_id}"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: bool
+    version: int
+
+
+def write_snapshot(
+    account_id: int,
+    snapshot: Snapshot,
+    fetched_at: float,
+    *,
+    expected_version: int,
+    changed: bool,
+    client: redis.Redis | None = None,
+) -> WriteResult:
+    r = client or get_redis()
+    script = r.register_script(_WRITE)
+    version = int(
+        script(
+            keys=[snapshot_key(account_id), health_key(account_id)],
+            args=[expected_version, int(changed), snapshot.model_dump_json(), repr(fetched_at)],
+        )
+    )
+    return WriteResult(written=version >= 0, version=version)
+
+
+def record_failure(
+    account_id: int, error: str, at: float, client: redis.Redis | None = None
+) -> int:
+    """Note a failed poll; the snapshot itself is left exactly as it was. Returns the streak."""
+    r = client or get_redis()
+    pipe = r.pipeline(transaction=True)
+    pipe.hset(health_key(account_id), mapping={"last_error": error[:500], "last_error_at": at})
+    pipe.hincrby(health_key(account_id), "consecutive_failures", 1)
+    return int(pipe.execute()[1])
+
+
+def _health(raw: dict[str, str]) -> HealthState:
+    def number(name: str) -> float | None:
+        return float(raw[name]) if raw.get(name) else None
+
+    return HealthState(
+        last_success_at=number("last_success_at"),
+        last_error=raw.get("last_error") or None,
+        last_error_at=number("last_error_at"),
+        consecutive_failures=int(raw.get("consecutive_failures") or 0),
+    )
+
+
+def read_health(account_id: int, client: redis.Redis | None = None) -> HealthState:
+    return _health((client or get_redis()).hgetall(health_key(account_id)))
+
+
+def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredSnapshot | None:
+    r = client or get_redis()
+    pipe = r.pipeline(transaction=True)
+    pipe.hgetall(snapshot_key(account_id))
+    pipe.hgetall(health_key(account_id))
+    raw, health = pipe.execute()
+    if not raw.get("body"):
+        return None
+    return StoredSnapshot(
+        snapshot=Snapshot.model_validate_json(raw["body"]),
+        version=int(raw["version"]),
+        fetched_at=float(raw["fetched_at"]),
+        health=_health(health),
+    )

@@ -1,0 +1,20 @@
+from collections.abc import Iterator
+
+import pytest
+
+from polling import runtime
+from tests.sandbox_process import RunningSandbox
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_runtime_at_end() -> Iterator[None]:
+    yield
+    runtime.shutdown()
+
+
+@pytest.fixture
+def wallboard(settings, sandbox: RunningSandbox, redis_client, db) -> RunningSandbox:
+    """The engine pointed at a freshly reset sandbox, with an empty test Redis."""
+    settings.VOICE360_BASE_URL = sandbox.base_url
+    settings.VOICE360_TIMEOUT_SECONDS = 3
+    return sandbox
