@@ -1,6 +1,5 @@
 """Fault injection for `/v3` requests: rules that delay, fail or corrupt answers."""
 
-import json
 import random
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -115,11 +114,12 @@ def _error(status: int, epoch: float) -> Response:
 def alter(rule: FaultRule, body: dict[str, Any], status: int) -> Response:
     """Corrupts a real answer: cut in half, wrong types, or padded to a huge size."""
     if rule.kind == "truncated":
-        raw = json.dumps(body).encode()
+        raw = JSONResponse(body).body  # the exact bytes the real answer would have had
         return Response(raw[: len(raw) // 2], status_code=200, media_type="application/json")
     if rule.kind == "wrong_types":
         return JSONResponse(_wrong_types(body), status_code=status)
-    padding_size = max(0, int(rule.megabytes * 1_000_000) - len(json.dumps(body)) - 20)
+    real_size = len(JSONResponse(body).body)
+    padding_size = max(0, int(rule.megabytes * 1_000_000) - real_size - 20)
     return JSONResponse({**body, "padding": "x" * padding_size}, status_code=200)
 
 
