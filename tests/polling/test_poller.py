@@ -1,0 +1,181 @@
+import asyncio
+import contextlib
+import time
+
+import pytest
+from channels.layers import get_channel_layer
+
+from live.bridge import account_group
+from polling import budget, metrics
+from snapshots import history, store
+from tests.polling.helpers import DEMO_KEY, add_account, poll_now
+
+
+def start_call(sandbox, pk: int = 123, peer: str = "5557777") -> str:
+    body = {"pk": pk, "direction": "inbound", "peer": peer, "duration": 600}
+    return sandbox.control("POST", "/accounts/61/calls", body).json()["call_id"]
+
+
+def test_a_poll_stores_a_snapshot_with_calls_queues_and_history(wallboard, redis_client):
+    add_account()
+    start_call(wallboard)
+    before = time.time()
+    result = poll_now()
+    assert result.outcome == "changed"
+    stored = store.read_snapshot(61)
+    assert stored.version == 1
+    assert stored.snapshot.source == "key"
+    john = next(a for a in stored.snapshot.agents if a.id == 123)
+    (active,) = john.calls
+    assert (active.direction, active.peer) == ("inbound", "5557777")
+    assert before - 5 <= active.started_at <= time.time()
+    sales = next(q for q in stored.snapshot.queues if q.id == 100134)
+    assert sales.config.strategy == "ringall"
+    assert 123 in sales.member_ids
+    assert history.read(61, history.RESOLUTIONS[0])[-1]["on_call"] >= 1
+
+
+def test_an_unchanged_account_keeps_its_version(wallboard, redis_client):
+    add_account()
+    poll_now()
+    assert poll_now().outcome == "unchanged"
+    assert store.read_snapshot(61).version == 1
+
+
+class Subscriber:
+    """Collects every message of a group; a cancelled receive() would drop the channel."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+        self.messages: list[dict] = []
+        self.arrived = asyncio.Event()
+
+    async def __aenter__(self) -> "Subscriber":
+        self.layer = get_channel_layer()
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        self.task = asyncio.ensure_future(self._collect())
+        return self
+
+    async def _collect(self) -> None:
+        while True:
+            self.messages.append(await self.layer.receive(self.channel))
+            self.arrived.set()
+
+    async def wait_for(self, count: int, seconds: float) -> None:
+        """Until `count` messages arrived or `seconds` passed, whichever comes first."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                while len(self.messages) < count:
+                    self.arrived.clear()
+                    await self.arrived.wait()
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.task.cancel()
+        await self.layer.flush()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_change_is_published_once_with_both_versions_and_no_change_publishes_nothing(
+    wallboard, redis_client
+):
+    await asyncio.to_thread(add_account)
+    await asyncio.to_thread(poll_now)
+    async with Subscriber(account_group(61)) as subscriber:
+        assert (await asyncio.to_thread(poll_now)).outcome == "unchanged"
+        await asyncio.to_thread(start_call, wallboard)
+        assert (await asyncio.to_thread(poll_now)).outcome == "changed"
+        await subscriber.wait_for(1, seconds=5)
+        assert (await asyncio.to_thread(poll_now)).outcome == "unchanged"
+        await subscriber.wait_for(2, seconds=0.5)  # a second message would be a bug
+    (message,) = subscriber.messages
+    assert message["type"] == "snapshot.diff"
+    assert (message["old_version"], message["new_version"]) == (1, 2)
+    kinds = [c["kind"] for c in message["changes"]]
+    assert kinds[0] == "call_started"
+    assert set(kinds[1:]) <= {"queue_counts_changed"}  # John is on a call in his queues
+    assert message["changes"][0]["after"]["peer"] == "5557777"
+
+
+def test_an_outage_keeps_the_last_snapshot_with_a_growing_age_then_recovers(
+    wallboard, redis_client
+):
+    add_account()
+    poll_now()
+    good = store.read_snapshot(61)
+    wallboard.control("PUT", "/faults", {"rules": [{"kind": "outage"}]})
+    first = poll_now()
+    second = poll_now()
+    assert (first.outcome, second.outcome) == ("failed", "failed")
+    assert second.next_due > time.time()  # backed off, not hammering
+    stale = store.read_snapshot(61)
+    assert stale.snapshot == good.snapshot
+    assert stale.version == good.version
+    assert stale.fetched_at == good.fetched_at
+    assert stale.age_seconds(time.time()) > good.age_seconds(good.fetched_at)
+    assert stale.health.consecutive_failures == 2
+    assert "ServiceUnavailable" in stale.health.last_error
+
+    wallboard.control("DELETE", "/faults")
+    assert poll_now().outcome == "unchanged"
+    recovered = store.read_snapshot(61)
+    assert recovered.health.consecutive_failures == 0
+    assert recovered.fetched_at > good.fetched_at
+
+
+def test_an_unreachable_api_is_a_failure_with_a_health_error(wallboard, settings, redis_client):
+    add_account()
+    poll_now()
+    settings.VOICE360_BASE_URL = "http://127.0.0.1:9/v3/voice"
+    assert poll_now().outcome == "failed"
+    stored = store.read_snapshot(61)
+    assert stored.version == 1
+    assert "ConnectionFailed" in stored.health.last_error
+
+
+BAD_DATA_FAULTS = [
+    ({"kind": "malformed"}, "BadResponse"),
+    ({"kind": "truncated"}, "BadResponse"),
+    ({"kind": "wrong_types"}, "BadResponse"),
+    ({"kind": "huge", "megabytes": 6}, "ResponseTooLarge"),
+    ({"kind": "error_true", "error_code": "INTERNAL_ERROR"}, "InternalError"),
+    ({"kind": "status", "status": 500}, "InternalError"),
+    ({"kind": "status", "status": 400}, "BadRequest"),
+    ({"kind": "status", "status": 404}, "NotFound"),
+]
+
+
+@pytest.mark.parametrize(("rule", "reason"), BAD_DATA_FAULTS, ids=lambda v: str(v))
+def test_bad_upstream_data_is_rejected_counted_and_logged_and_the_snapshot_kept(
+    wallboard, redis_client, caplog, rule, reason
+):
+    add_account()
+    poll_now()
+    good = store.read_snapshot(61)
+    wallboard.control("POST", "/faults", {**rule, "path": "/availability"})
+    with caplog.at_level("WARNING", logger="polling.poller"):
+        assert poll_now().outcome == "failed"
+    assert metrics.read("rejections:61") == {reason: 1}
+    assert metrics.read("rejections")[reason] == 1
+    assert any("account 61" in r.getMessage() and reason in r.getMessage() for r in caplog.records)
+    assert DEMO_KEY not in caplog.text
+    stored = store.read_snapshot(61)
+    assert stored.snapshot == good.snapshot
+    assert stored.version == good.version
+
+
+def test_a_429_pauses_the_key_until_retry_after(wallboard, redis_client):
+    add_account()
+    poll_now()
+    wallboard.control("POST", "/faults", {"kind": "status", "status": 429, "count": 1})
+    result = poll_now()
+    assert result.outcome == "rate_limited"
+    assert 4.5 <= result.next_due - time.time() <= 5.6  # the sandbox sends Retry-After: 5
+    bucket = budget.key_bucket(DEMO_KEY)
+    assert 4 < budget.paused_for(bucket) <= 5
+    counted = wallboard.control("GET", "/requests").json()["keys"]["61:developer"]["requests"]
+    assert poll_now().outcome == "budget_wait"
+    assert wallboard.control("GET", "/requests").json()["keys"]["61:developer"]["requests"] == (
+        counted
+    )
+    assert store.read_snapshot(61).version == 1

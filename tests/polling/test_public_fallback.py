@@ -1,0 +1,67 @@
+import time
+
+from polling import public_fallback
+from snapshots import store
+from tests.polling.helpers import DEMO_KEY, DEMO_USER_KEY, add_account, poll_now
+
+
+def test_an_account_without_a_key_is_polled_in_public_mode_with_the_reason(wallboard, redis_client):
+    add_account(key=None)
+    assert poll_now().outcome == "changed"
+    snap = store.read_snapshot(61).snapshot
+    assert snap.source == "public"
+    assert snap.source_reason == public_fallback.NO_KEY_REASON
+    assert all(agent.calls is None for agent in snap.agents)
+    assert all(queue.member_ids is None and queue.active_calls is None for queue in snap.queues)
+    assert snap.queues[0].queue_name == "Sales Queue"
+    seen = wallboard.control("GET", "/requests").json()
+    assert "61:developer" not in seen["keys"]
+    assert sum(ip["requests"] for ip in seen["ips"].values()) >= 2
+
+
+def developer_requests(sandbox) -> int:
+    return sandbox.control("GET", "/requests").json()["keys"]["61:developer"]["requests"]
+
+
+def reject_key_once(sandbox) -> None:
+    rule = {"kind": "status", "status": 403, "count": 1, "path": "/availability/queues"}
+    sandbox.control("POST", "/faults", rule)
+
+
+def test_a_rejected_key_falls_back_to_public_mode_and_full_mode_resumes_by_itself(
+    wallboard, settings, redis_client
+):
+    settings.POLL_KEY_RETRY_SECONDS = 0.5
+    add_account(key=DEMO_KEY)
+    reject_key_once(wallboard)
+    rejected = poll_now()
+    assert rejected.outcome == "key_rejected"
+    assert rejected.next_due <= time.time()  # polled again at once, without the key
+    assert poll_now().outcome == "changed"
+    snap = store.read_snapshot(61).snapshot
+    assert snap.source == "public"
+    assert "API key rejected (403" in snap.source_reason
+
+    # Within the retry period the key is left alone.
+    tried = developer_requests(wallboard)
+    assert poll_now().outcome == "unchanged"
+    assert developer_requests(wallboard) == tried
+
+    time.sleep(0.6)  # the retry period itself is what is under test
+    reject_key_once(wallboard)
+    assert poll_now().outcome == "key_rejected"  # tried again, still refused
+    assert poll_now().outcome == "unchanged"  # public again
+
+    time.sleep(0.6)
+    assert poll_now().outcome == "changed"
+    resumed = store.read_snapshot(61).snapshot
+    assert resumed.source == "key"
+    assert resumed.source_reason is None
+    assert all(agent.calls is not None for agent in resumed.agents)
+
+
+def test_a_user_key_is_rejected_and_the_account_polled_in_public_mode(wallboard, redis_client):
+    add_account(key=DEMO_USER_KEY)
+    assert poll_now().outcome == "key_rejected"
+    poll_now()
+    assert store.read_snapshot(61).snapshot.source == "public"
