@@ -400,7 +400,8 @@ async def add_caller(request: Request, sandbox: Sandbox) -> Any:
     else:
         patience = 15.0 + sandbox.model.rng(f"control:{queue_id}").expovariate(1 / 150)
     caller = sandbox.model.queues.arrive(queue, number, patience)
-    return {"call_id": caller.call_id, "state": caller.state}
+    status = "rejected" if caller.state == "rejected" else "joined"
+    return {"call_id": caller.call_id, "status": status, "state": caller.state}
 
 
 async def inbound_sms(request: Request, sandbox: Sandbox) -> Any:

@@ -8,7 +8,7 @@ happened to bring the model up to date.
 
 import heapq
 import random
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +24,9 @@ class ModelEvent:
     name: str
     time: float
     metadata: dict[str, Any]
+
+
+RECENT_EVENTS = 200
 
 
 class UnknownEntity(LookupError):
@@ -42,6 +45,7 @@ class Model:
         self.callers: dict[str, Any] = {}
         self.event_counts: Counter[str] = Counter()
         self.listeners: list[Callable[[ModelEvent], None]] = []
+        self.recent: deque[ModelEvent] = deque(maxlen=RECENT_EVENTS)  # for /control/state
         self._heap: list[tuple[float, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = 0
         self._ids = 0
@@ -77,6 +81,7 @@ class Model:
     def emit(self, account_id: int, name: str, **metadata: Any) -> None:
         self.event_counts[name] += 1
         event = ModelEvent(account_id, name, self.now, metadata)
+        self.recent.append(event)
         for listener in self.listeners:
             listener(event)
 

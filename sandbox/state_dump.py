@@ -76,6 +76,10 @@ def state(model: Model) -> dict[str, Any]:
         "time": model.now,
         "quiet": model.quiet,
         "event_counts": dict(sorted(model.event_counts.items())),
+        "events": [
+            {"name": e.name, "account_id": e.account_id, "time": e.time, "metadata": e.metadata}
+            for e in model.recent
+        ],
         "accounts": [
             {
                 "id": account.id,
