@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ def free_port() -> int:
 class RunningSandbox:
     port: int
     process: subprocess.Popen
+    log: tempfile._TemporaryFileWrapper
     http: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,22 +56,31 @@ class RunningSandbox:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.log.close()
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-2000:]
 
 
 def start_sandbox(*args: str, env: dict[str, str] | None = None) -> RunningSandbox:
     port = free_port()
+    # A file, not a pipe: a chatty sandbox can never block on a full pipe nobody reads.
+    log = tempfile.NamedTemporaryFile(prefix="sandbox-", suffix=".log")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", str(port), *args],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    sandbox = RunningSandbox(port=port, process=process)
+    sandbox = RunningSandbox(port=port, process=process, log=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"sandbox exited: {process.stderr.read().decode()[-2000:]}")
+            tail = sandbox.log_tail()
+            sandbox.stop()
+            raise RuntimeError(f"sandbox exited: {tail}")
         try:
             if sandbox.http.get("/control/health").status_code == 200:
                 return sandbox

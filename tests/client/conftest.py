@@ -1,21 +1,9 @@
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.sandbox_process import RunningSandbox, start_sandbox
+from tests.sandbox_process import RunningSandbox
 from voice360.client import Voice360Client
-
-
-@pytest.fixture(scope="session")
-def sandbox_process() -> Iterator[RunningSandbox]:
-    """As tests/conftest.py's, but also closes the stderr pipe that RunningSandbox.stop()
-    leaves open: its ResourceWarning at teardown fails the last test (warnings are errors).
-    Drop this once tests/sandbox_process.py closes it."""
-    sandbox = start_sandbox("--quiet-activity", "--seed", "61")
-    yield sandbox
-    sandbox.stop()
-    if sandbox.process.stderr is not None:
-        sandbox.process.stderr.close()
 
 
 @pytest.fixture
