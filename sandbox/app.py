@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -9,6 +10,7 @@ from starlette.applications import Starlette
 from sandbox import api, control
 from sandbox.runtime import Config, Sandbox
 
+logger = logging.getLogger("sandbox")
 MIN_TICK_SECONDS = 0.05
 MAX_TICK_SECONDS = 1.0
 
@@ -20,7 +22,11 @@ async def tick(sandbox: Sandbox) -> None:
     time when nobody asks. It sleeps longer when nothing is due, so an idle sandbox is idle.
     """
     while True:
-        sandbox.sync()
+        try:
+            sandbox.sync()
+        except Exception:
+            # The failing event is already off the heap: log it and keep the clock running.
+            logger.exception("model event failed")
         pause = MAX_TICK_SECONDS
         due = sandbox.model.next_event_time()
         scale = sandbox.clock.scale
