@@ -72,6 +72,16 @@ def test_the_javascript_example_client_runs_every_call_without_error(
     assert re.search(r"^Call initiated: \S+$", run.stdout, re.M), run.stdout
 
 
+def _json_objects(text: str) -> list[dict]:
+    """The JSON objects in curl's output; bodies end without a newline, so echo lines abut."""
+    decoder, found, index = json.JSONDecoder(), [], text.find("{")
+    while index != -1:
+        value, end = decoder.raw_decode(text, index)
+        found.append(value)
+        index = text.find("{", end)
+    return found
+
+
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 def test_the_curl_example_script_gets_a_successful_envelope_from_every_call(
     sandbox: RunningSandbox, tmp_path: Path
@@ -84,9 +94,7 @@ def test_the_curl_example_script_gets_a_successful_envelope_from_every_call(
         ["bash", str(script)], capture_output=True, text=True, timeout=60, check=True
     )
 
-    # Each curl prints one JSON envelope after an "echo" line.
-    bodies = [line for line in run.stdout.splitlines() if line.startswith("{")]
-    envelopes = [json.loads(body) for body in bodies]
+    envelopes = _json_objects(run.stdout)
     assert len(envelopes) == 4, run.stdout
     assert all(envelope["error"] is False for envelope in envelopes), run.stdout
     assert envelopes[3]["result"]["status"] == "initiating"

@@ -12,28 +12,13 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
-from tests.sandbox_process import RunningSandbox, start_sandbox
+from tests.sandbox_process import RunningSandbox
 
 ACCOUNT = 61
 DEV_KEY = "v360_dev_sandbox_61_demo_key_0000000001"
 USER_KEY = "usr61sandboxdemokey0000000001"
 JOHN = 123
 SALES, SUPPORT = 100134, 100135
-
-
-def stop(sandbox: RunningSandbox) -> None:
-    """Stops a sandbox and closes its stderr pipe (RunningSandbox.stop leaves it open)."""
-    sandbox.stop()
-    if sandbox.process.stderr is not None:
-        sandbox.process.stderr.close()
-
-
-@pytest.fixture(scope="session")
-def sandbox_process() -> Iterator[RunningSandbox]:
-    """Overrides tests/conftest.py's fixture only to close the stderr pipe afterwards."""
-    sandbox = start_sandbox("--quiet-activity", "--seed", "61")
-    yield sandbox
-    stop(sandbox)
 
 
 @pytest.fixture

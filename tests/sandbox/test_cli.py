@@ -8,7 +8,6 @@ import pytest
 
 from sandbox.__main__ import banner, parse_args
 from sandbox.scenarios import DEMO_DEVELOPER_KEY
-from tests.sandbox.conftest import stop
 from tests.sandbox_process import ROOT, start_sandbox
 
 
@@ -110,4 +109,4 @@ def test_keys_from_the_environment_are_the_ones_the_api_accepts() -> None:
         ids = [a["id"] for a in sandbox.control("GET", "/accounts").json()]
         assert ids == [61, 1001, 1002]
     finally:
-        stop(sandbox)
+        sandbox.stop()

@@ -1,6 +1,5 @@
 """Same seed, same simulated history: two fresh processes end in identical states."""
 
-from tests.sandbox.conftest import stop
 from tests.sandbox_process import start_sandbox
 
 
@@ -12,7 +11,7 @@ def advanced_state(steps: list[float], *args: str) -> dict:
             sandbox.control("POST", "/time/advance", {"seconds": seconds})
         return sandbox.control("GET", "/state").json()
     finally:
-        stop(sandbox)
+        sandbox.stop()
 
 
 def test_two_processes_with_the_same_seed_have_identical_histories() -> None:
