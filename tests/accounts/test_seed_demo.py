@@ -1,0 +1,28 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from accounts.models import Voice360Account
+from tests.polling.helpers import DEMO_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_prints_nothing_secret(capsys, monkeypatch):
+    monkeypatch.delenv("SANDBOX_DEVELOPER_KEY", raising=False)
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "s3cret-demo-pw")
+    call_command("seed_demo")
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert DEMO_KEY not in output
+    assert "s3cret-demo-pw" not in output
+    account = Voice360Account.objects.get()
+    assert (account.account_id, account.name, account.api_key) == (61, "Voice360 Sandbox", DEMO_KEY)
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("s3cret-demo-pw")
+
+
+def test_seed_demo_takes_the_developer_key_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SANDBOX_DEVELOPER_KEY", "v360_dev_custom_key_9999")
+    call_command("seed_demo", stdout=None)
+    assert Voice360Account.objects.get(account_id=61).api_key == "v360_dev_custom_key_9999"

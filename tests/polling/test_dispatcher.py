@@ -1,0 +1,71 @@
+import itertools
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from polling import dispatcher, poller, schedule
+from tests.polling.helpers import add_account
+
+
+@pytest.mark.django_db(transaction=True)
+def test_duplicate_dispatchers_never_claim_one_account_twice(wallboard, redis_client):
+    for account_id in (61, *range(1001, 1006)):
+        add_account(account_id, key=None)
+    dispatcher.dispatch(enqueue=lambda *_: None)  # publishes and schedules
+    redis_client.zadd(
+        schedule.DUE_KEY, {m: 0 for m in redis_client.zrange(schedule.DUE_KEY, 0, -1)}
+    )
+    claimed: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def tick() -> None:
+        barrier.wait()
+        try:
+            claimed.extend(dispatcher.dispatch(enqueue=lambda *_: None))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claimed) == [61, 1001, 1002, 1003, 1004, 1005]
+
+
+def test_each_poll_task_expires_after_one_effective_interval(wallboard, redis_client):
+    add_account(61, interval=3.0)
+    redis_client.delete(schedule.DUE_KEY)
+    sent: list[tuple[int, float]] = []
+    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
+    redis_client.zadd(schedule.DUE_KEY, {"61": 0})
+    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
+    assert sent == [(61, 3.0)]
+    assert schedule.due_at(61) > time.time() + 3  # leased until the task runs or expires
+
+
+def test_two_polls_of_one_account_never_overlap(wallboard, redis_client):
+    add_account(61)
+    wallboard.control("POST", "/faults", {"kind": "latency", "ms": 400})
+    poller_results = []
+    barrier = threading.Barrier(3)
+
+    def poll() -> None:
+        barrier.wait()
+        poller_results.append(poller.poll_account(61).outcome)
+
+    from polling.targets import enabled_targets, publish_targets
+
+    publish_targets(enabled_targets())
+    threads = [threading.Thread(target=poll) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(poller_results) == ["busy", "busy", "changed"]
+    requests = wallboard.control("GET", "/requests").json()["keys"]["61:developer"]["requests"]
+    assert requests == 2 + 3  # one poll: two reads plus the first config refresh (1 + 2 queues)
+    spans = sorted((s, e) for s, e, o in poller.recent_polls(61) if o != "busy")
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))

@@ -1,0 +1,36 @@
+import multiprocessing
+import os
+
+from polling import runtime
+from tests.polling.helpers import add_account, poll_now
+
+
+def test_polls_share_one_event_loop_and_one_client_per_process(wallboard, redis_client):
+    add_account()
+    poll_now()
+    loop, client = runtime.get_loop(), runtime.get_client()
+    pool = client.http._transport._pool  # the connections httpx keeps alive
+    poll_now()
+    poll_now()
+    assert runtime.get_loop() is loop
+    assert runtime.get_client() is client
+    assert len(pool.connections) <= 2  # reused, not one more per poll
+
+
+def _child_loop_id(queue) -> None:
+    queue.put((os.getpid(), id(runtime.get_loop())))
+
+
+def test_a_forked_child_gets_its_own_loop(redis_client):
+    parent_loop = runtime.get_loop()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_child_loop_id, args=(queue,))
+    child.start()
+    pid, loop_id = queue.get(timeout=10)
+    child.join(timeout=10)
+    queue.close()
+    assert pid != os.getpid()
+    assert runtime.get_loop() is parent_loop
+    assert runtime._state["pid"] == os.getpid()
+    assert loop_id != id(parent_loop) or pid != os.getpid()
