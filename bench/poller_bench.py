@@ -1,0 +1,120 @@
+"""Poller benchmark against the sandbox: how many accounts one worker process can poll.
+
+    .venv/bin/python bench/poller_bench.py [--polls 200]
+
+Starts its own sandbox (large scenario, quiet), polls the 300-agent account in one process
+on the process's one loop and client (as a Celery worker does), and prints:
+  - wall and CPU time per poll, RSS growth, and accounts per process at a 2 s interval;
+  - the snapshot+diff cost per poll for 300 agents (normalize, carry, diff, store).
+Uses Redis db 14 and empties it before and after.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
+os.environ["POLL_RATE_WINDOW_SECONDS"] = "60"
+os.environ["VOICE360_KEY_RATE_LIMIT"] = "1000000"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+from accounts import crypto  # noqa: E402
+from polling import poller, runtime  # noqa: E402
+from polling.targets import PollTarget, publish_targets  # noqa: E402
+from snapshots import diff, normalize, store  # noqa: E402
+from tests.sandbox_process import start_sandbox  # noqa: E402
+from wallboard.redis import get_redis  # noqa: E402
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def largest_account(sandbox) -> tuple[int, str, int]:
+    state = sandbox.control("GET", "/state").json()
+    accounts = sandbox.control("GET", "/accounts").json()
+    keys = {a["id"]: a["developer_key"] for a in accounts}
+    sizes = {a["id"]: len(a["agents"]) for a in state["accounts"]}
+    account_id = max(sizes, key=sizes.get)
+    return account_id, keys[account_id], sizes[account_id]
+
+
+def bench_polls(account_id: int, key: str, polls: int) -> None:
+    publish_targets([PollTarget(account_id, "bench", crypto.encrypt(key), 2.0, 1.0)])
+    poller.poll_account(account_id)  # warm up: first snapshot, config refresh
+    rss_before = rss_mb()
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    outcomes: dict[str, int] = {}
+    for _ in range(polls):
+        outcome = poller.poll_account(account_id).outcome
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    wall = (time.perf_counter() - wall0) / polls
+    cpu = (time.process_time() - cpu0) / polls
+    print(f"outcomes: {outcomes}")
+    print(f"poll of a 300-agent account: wall {wall * 1000:.1f} ms, CPU {cpu * 1000:.1f} ms")
+    print(f"RSS {rss_mb():.0f} MB (+{rss_mb() - rss_before:.1f} MB over {polls} polls)")
+    print(
+        f"accounts per worker process at a 2 s interval: ~{int(2 / wall)} (wall-bound, solo), "
+        f"~{int(2 / cpu)} (CPU-bound, if polls overlap on the loop)"
+    )
+
+
+def bench_snapshot_diff(account_id: int, key: str, rounds: int) -> None:
+    async def fetch():
+        client = runtime.get_client()
+        return await client.availability(account_id, key), await client.queue_availability(
+            account_id, key
+        )
+
+    agents, queues = runtime.run(fetch())
+    previous = store.read_snapshot(account_id)
+    started = time.process_time()
+    for i in range(rounds):
+        snap = normalize.build_snapshot(
+            account_id, "key", agents.data, queues.data, time.time() + i * 0.01
+        )
+        snap = diff.carry_call_starts(previous.snapshot, snap, 3.0)
+        changes = diff.diff_snapshots(previous.snapshot, snap)
+        store.write_snapshot(
+            account_id, snap, time.time(), expected_version=previous.version, changed=False
+        )
+    per = (time.process_time() - started) / rounds
+    print(
+        f"snapshot+diff+store for {len(agents.data)} agents: {per * 1000:.2f} ms CPU "
+        f"({len(changes)} changes in the last diff)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--polls", type=int, default=200)
+    args = parser.parse_args()
+    sandbox = start_sandbox("--scenario", "large", "--quiet-activity")
+    try:
+        settings.VOICE360_BASE_URL = sandbox.base_url
+        get_redis().flushdb()
+        # Lift the sandbox's key limit too: this measures cost, not the budget.
+        sandbox.control("PATCH", "/settings", {"key_limit": 1_000_000})
+        account_id, key, size = largest_account(sandbox)
+        print(f"sandbox large scenario: account {account_id} with {size} agents")
+        bench_polls(account_id, key, args.polls)
+        bench_snapshot_diff(account_id, key, args.polls)
+    finally:
+        runtime.shutdown()
+        get_redis().flushdb()
+        sandbox.stop()
+
+
+if __name__ == "__main__":
+    main()
