@@ -27,7 +27,8 @@ def busy_sandbox():
     sandbox.control("PATCH", "/settings", {"window_seconds": WINDOW})
     yield sandbox
     sandbox.stop()
-    sandbox.process.stderr.close()
+    if sandbox.process.stderr:
+        sandbox.process.stderr.close()
 
 
 @pytest.mark.slow
