@@ -30,3 +30,20 @@ def redis_client() -> Iterator[redis.Redis]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_poller_runtime_at_end() -> Iterator[None]:
+    """The poller keeps one event loop and client per process; close them after the session."""
+    yield
+    from polling import runtime
+
+    runtime.shutdown()
+
+
+@pytest.fixture
+def wallboard(settings, sandbox: RunningSandbox, redis_client, db) -> RunningSandbox:
+    """The engine pointed at a freshly reset sandbox, with an empty test Redis."""
+    settings.VOICE360_BASE_URL = sandbox.base_url
+    settings.VOICE360_TIMEOUT_SECONDS = 3
+    return sandbox

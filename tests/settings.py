@@ -13,3 +13,7 @@ from wallboard.settings import *  # noqa: F403
 
 # Tests serve static files from the source folders, as development does (no collectstatic).
 WHITENOISE_AUTOREFRESH = True
+
+# Redis pub/sub ignores the database number: give the tests' channel layer its own prefix so
+# nothing they publish reaches a `make run` on the same Redis.
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "wallboard-tests"  # noqa: F405

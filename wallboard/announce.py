@@ -34,7 +34,7 @@ def lines(sandbox_url: str) -> list[str]:
         f"  Sandbox API:          {sandbox_url}/v3/voice  (account {demo.SANDBOX_ACCOUNT_ID})",
         f"  Sandbox developer key: {demo.sandbox_developer_key()}",
         f"  Sandbox user key:      {demo.sandbox_user_key()}",
-        f"  Demo login:            {demo.DEMO_USERNAME} / {demo.DEMO_PASSWORD}",
+        f"  Demo login:            {demo.DEMO_USERNAME} / {demo.demo_password()}",
         f"  Web app:               {WEB_URL}/",
         f"  Admin:                 {WEB_URL}/admin/",
         f"  Health:                {WEB_URL}/healthz",

@@ -3,11 +3,12 @@
 import os
 
 SANDBOX_ACCOUNT_ID = 61
+SANDBOX_ACCOUNT_NAME = "Voice360 Sandbox"
 SANDBOX_DEFAULT_DEVELOPER_KEY = "v360_dev_sandbox_61_demo_key_0000000001"
 SANDBOX_DEFAULT_USER_KEY = "usr61sandboxdemokey0000000001"
 DEMO_USERNAME = "admin"
-# Development only: `seed_demo` refuses to run with DEBUG off.
-DEMO_PASSWORD = "wallboard-demo"  # noqa: S105
+# Development only: seed_demo refuses to run with DEBUG off.
+DEMO_DEFAULT_PASSWORD = "wallboard-demo"  # noqa: S105
 
 
 def sandbox_developer_key() -> str:
@@ -16,3 +17,7 @@ def sandbox_developer_key() -> str:
 
 def sandbox_user_key() -> str:
     return os.environ.get("SANDBOX_USER_KEY") or SANDBOX_DEFAULT_USER_KEY
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_DEFAULT_PASSWORD

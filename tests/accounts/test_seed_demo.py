@@ -1,11 +1,16 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.models import Voice360Account
 from tests.polling.helpers import DEMO_KEY
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _debug(settings):
+    settings.DEBUG = True
 
 
 def test_seed_demo_is_idempotent_and_prints_nothing_secret(capsys, monkeypatch):
@@ -26,3 +31,10 @@ def test_seed_demo_takes_the_developer_key_from_the_environment(monkeypatch):
     monkeypatch.setenv("SANDBOX_DEVELOPER_KEY", "v360_dev_custom_key_9999")
     call_command("seed_demo", stdout=None)
     assert Voice360Account.objects.get(account_id=61).api_key == "v360_dev_custom_key_9999"
+
+
+def test_seed_demo_refuses_to_create_a_known_password_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only with DEBUG=true"):
+        call_command("seed_demo")
+    assert not get_user_model().objects.exists()
