@@ -12,7 +12,11 @@ from collections.abc import Callable
 from polling import budget, public_fallback, queue_config, schedule
 from polling.targets import PollTarget, enabled_targets, publish_targets
 
-Enqueue = Callable[[int, float], None]
+# The beat entry in wallboard/celery.py runs dispatch() this often.
+TICK_SECONDS = 1.0
+
+# (account id, expires in seconds, countdown in seconds)
+Enqueue = Callable[[int, float, float], None]
 
 
 def planned_account(target: PollTarget, now: float) -> budget.PlannedAccount:
@@ -36,10 +40,10 @@ def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
     return intervals
 
 
-def send_poll_task(account_id: int, expires: float) -> None:
+def send_poll_task(account_id: int, expires: float, countdown: float) -> None:
     from polling.tasks import poll_account
 
-    poll_account.apply_async((account_id,), expires=expires)
+    poll_account.apply_async((account_id,), countdown=countdown, expires=expires)
 
 
 def dispatch(enqueue: Enqueue = send_poll_task) -> list[int]:
@@ -49,11 +53,12 @@ def dispatch(enqueue: Enqueue = send_poll_task) -> list[int]:
     intervals = plan_effective_intervals(targets)
     schedule.sync_accounts(intervals)
     claimed = []
-    for account_id in schedule.claim_due(lease=max(intervals.values(), default=1.0) + 5):
+    lease = max(intervals.values(), default=1.0) + 5
+    for account_id, wait in schedule.claim_due(lease=lease, lookahead=TICK_SECONDS):
         if account_id not in intervals:
             continue
         # Claimed accounts start their next lease now; the task re-leases when it starts.
-        schedule.reschedule(account_id, time.time() + intervals[account_id] + 5)
-        enqueue(account_id, max(1.0, intervals[account_id]))
+        schedule.reschedule(account_id, time.time() + wait + intervals[account_id] + 5)
+        enqueue(account_id, wait + max(1.0, intervals[account_id]), wait)
         claimed.append(account_id)
     return claimed

@@ -15,14 +15,18 @@ from wallboard.redis import get_redis
 
 DUE_KEY = "wb:poll:due"
 
-# KEYS: due zset. ARGV: lease seconds, max claims. Returns claimed account ids.
+# KEYS: due zset. ARGV: lease seconds, max claims, lookahead seconds.
+# Returns {now, id, due, id, due, ...} as strings (Lua numbers would be cut to integers).
 _CLAIM = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-for _, id in ipairs(due) do
-  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), id)
+local horizon = now + tonumber(ARGV[3])
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', horizon, 'WITHSCORES',
+                       'LIMIT', 0, tonumber(ARGV[2]))
+for i = 1, #due, 2 do
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), due[i])
 end
+table.insert(due, 1, tostring(now))
 return due
 """
 
@@ -57,9 +61,16 @@ def sync_accounts(intervals: dict[int, float], client: redis.Redis | None = None
     pipe.execute()
 
 
-def claim_due(lease: float, limit: int = 1000, client: redis.Redis | None = None) -> list[int]:
+def claim_due(
+    lease: float, lookahead: float = 0.0, limit: int = 1000, client: redis.Redis | None = None
+) -> list[tuple[int, float]]:
+    """Claim the accounts due now or within `lookahead` seconds: (account id, seconds until
+    due). A tick claims what falls due before the next tick, so polls start on time instead
+    of waiting for a tick (a 2 s interval would otherwise round up to 3 ticks of 1 s)."""
     r = client or get_redis()
-    return [int(i) for i in r.register_script(_CLAIM)(keys=[DUE_KEY], args=[lease, limit])]
+    now, *pairs = r.register_script(_CLAIM)(keys=[DUE_KEY], args=[lease, limit, lookahead])
+    now = float(now)
+    return [(int(pairs[i]), max(0.0, float(pairs[i + 1]) - now)) for i in range(0, len(pairs), 2)]
 
 
 def reschedule(account_id: int, at: float, client: redis.Redis | None = None) -> None:

@@ -15,7 +15,7 @@ app.conf.beat_schedule = {
     # One tick for all accounts (polling/dispatcher.py), not one entry per account.
     "dispatch-due-polls": {
         "task": "polling.tasks.dispatch_due_polls",
-        "schedule": 1.0,
+        "schedule": 1.0,  # polling.dispatcher.TICK_SECONDS
         "options": {"expires": 1.0},
     },
 }

@@ -38,11 +38,11 @@ def test_duplicate_dispatchers_never_claim_one_account_twice(wallboard, redis_cl
 def test_each_poll_task_expires_after_one_effective_interval(wallboard, redis_client):
     add_account(61, interval=3.0)
     redis_client.delete(schedule.DUE_KEY)
-    sent: list[tuple[int, float]] = []
+    sent: list[tuple[int, float, float]] = []
     dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
     redis_client.zadd(schedule.DUE_KEY, {"61": 0})
     dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
-    assert sent == [(61, 3.0)]
+    assert sent == [(61, 3.0, 0.0)]
     assert schedule.due_at(61) > time.time() + 3  # leased until the task runs or expires
 
 
@@ -69,3 +69,15 @@ def test_two_polls_of_one_account_never_overlap(wallboard, redis_client):
     assert requests == 2 + 3  # one poll: two reads plus the first config refresh (1 + 2 queues)
     spans = sorted((s, e) for s, e, o in poller.recent_polls(61) if o != "busy")
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
+
+
+def test_a_tick_sends_what_falls_due_before_the_next_tick_with_a_countdown(wallboard, redis_client):
+    add_account(61, interval=2.0)
+    dispatcher.dispatch(enqueue=lambda *_: None)
+    redis_client.zadd(schedule.DUE_KEY, {"61": schedule.redis_now() + 0.6})
+    sent: list[tuple[int, float, float]] = []
+    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
+    [(account_id, expires, countdown)] = sent
+    assert account_id == 61
+    assert 0.4 < countdown <= 0.6  # starts when due, not at the next tick
+    assert expires == pytest.approx(countdown + 2.0)
