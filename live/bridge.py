@@ -1,19 +1,22 @@
 """THE bridge from the poller to the channel layer: nothing else publishes account updates.
 
-Message sent to group `account-<account_id>` (channel-layer type `snapshot.diff`, so a
-consumer handles it in `snapshot_diff(self, event)`):
+After a visible change the poller calls `publish_changes`, which sends, through the
+channel layer, on the worker's one event loop (polling.runtime; never async_to_sync, see
+design.md):
 
-    {"type": "snapshot.diff", "account_id": 61, "old_version": 7, "new_version": 8,
-     "changes": [{"kind": "call_started", "agent_id": 123, "queue_id": None,
-                  "before": None, "after": {...}}, ...]}
-
-`old_version` + 1 == `new_version`; a consumer that holds another version has missed a diff
-and should reload the full snapshot. Inside a Celery worker call it on the worker's one
-event loop (polling.runtime.run), never through async_to_sync.
+1. to group `account-<id>`, type `snapshot.diff`:
+       {"type": "snapshot.diff", "account_id": 61, "old_version": 7, "new_version": 8,
+        "changes": [{"kind": "call_started", "agent_id": 123, ...}, ...]}
+   `old_version` + 1 == `new_version`; whoever holds another version missed a diff.
+2. to group `board-<board>-<audience>` of every feed of the account's boards, type
+   `feed.update`, the fragments that changed, rendered once here for all viewers:
+       {"type": "feed.update", "version": 8, "prev": 7, "fetched_at": ..., "text": "<div ..."}
 """
 
 from channels.layers import get_channel_layer
 
+from boards.feeds import FeedUpdate, refresh_account_feeds
+from polling import runtime
 from snapshots.diff import Change
 
 DIFF_EVENT = "snapshot.diff"
@@ -23,12 +26,24 @@ def account_group(account_id: int) -> str:
     return f"account-{account_id}"
 
 
-async def publish_diff(
+def publish_changes(
     account_id: int, old_version: int, new_version: int, changes: list[Change]
 ) -> bool:
-    """Publish a non-empty diff once; an empty one publishes nothing. Returns whether it sent."""
+    """Publish a non-empty diff once, with the rendered feed updates; an empty one publishes
+    nothing. Returns whether it sent. Runs in a worker's sync code (it renders templates)."""
     if not changes:
         return False
+    updates = refresh_account_feeds(account_id)
+    return runtime.run(_send(account_id, old_version, new_version, changes, updates))
+
+
+async def _send(
+    account_id: int,
+    old_version: int,
+    new_version: int,
+    changes: list[Change],
+    updates: list[FeedUpdate],
+) -> bool:
     layer = get_channel_layer()
     if layer is None:
         return False
@@ -42,4 +57,7 @@ async def publish_diff(
             "changes": [change.model_dump(mode="json") for change in changes],
         },
     )
+    # In sequence: one PUBLISH each on one connection; gather would only add tasks.
+    for update in updates:
+        await layer.group_send(update.group, update.message)
     return True

@@ -210,7 +210,7 @@ def _store(plan: _Plan, snapshot: Snapshot, fetched_at: float) -> PollResult:
         return PollResult("superseded", next_due)
     history.record(account_id, snapshot, fetched_at)
     if changes:
-        runtime.run(bridge.publish_diff(account_id, expected, written.version, changes))
+        bridge.publish_changes(account_id, expected, written.version, changes)
         return PollResult("changed", next_due, written.version, len(changes))
     return PollResult("unchanged", next_due, written.version)
 

@@ -106,3 +106,8 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
         fetched_at=float(raw["fetched_at"]),
         health=_health(health),
     )
+
+
+def snapshot_version(account_id: int, client: redis.Redis | None = None) -> int:
+    """The current version alone (0 before the first snapshot): cheap staleness checks."""
+    return int((client or get_redis()).hget(snapshot_key(account_id), "version") or 0)

@@ -21,3 +21,19 @@ def sandbox_user_key() -> str:
 
 def demo_password() -> str:
     return os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_DEFAULT_PASSWORD
+
+
+# The demo TV's kiosk token. Real tokens are random and shown once; the demo's must be known
+# so that `make run` can print the TV's URL.
+DEMO_DEFAULT_KIOSK_TOKEN = "demo-floor-tv-kiosk-token-for-development-only"  # noqa: S105
+
+
+def demo_kiosk_token() -> str:
+    return os.environ.get("DEMO_KIOSK_TOKEN") or DEMO_DEFAULT_KIOSK_TOKEN
+
+
+DEMO_BOARDS = {
+    "tv": "floor-tv",
+    "supervisor": "supervisor",
+    "public": "support-status",
+}

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "template_partials",
     "accounts",
     "polling",
+    "boards",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +160,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "board-index"
+LOGOUT_REDIRECT_URL = "login"

@@ -38,14 +38,15 @@ def test_duplicate_dispatchers_never_claim_one_account_twice(wallboard, redis_cl
 def test_each_poll_task_expires_after_one_effective_interval(wallboard, redis_client):
     add_account(61, interval=3.0)
     redis_client.delete(schedule.DUE_KEY)
-    sent: list[tuple[int, float, float]] = []
-    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
+    dispatcher.dispatch(enqueue=lambda *_: None)  # schedules the account at a random phase
     redis_client.zadd(schedule.DUE_KEY, {"61": 0})
+    sent: list[tuple[int, float, float]] = []
     dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
     assert sent == [(61, 3.0, 0.0)]
     assert schedule.due_at(61) > time.time() + 3  # leased until the task runs or expires
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_polls_of_one_account_never_overlap(wallboard, redis_client):
     add_account(61)
     wallboard.control("POST", "/faults", {"kind": "latency", "ms": 400})
@@ -54,7 +55,10 @@ def test_two_polls_of_one_account_never_overlap(wallboard, redis_client):
 
     def poll() -> None:
         barrier.wait()
-        poller_results.append(poller.poll_account(61).outcome)
+        try:
+            poller_results.append(poller.poll_account(61).outcome)
+        finally:
+            connection.close()
 
     from polling.targets import enabled_targets, publish_targets
 

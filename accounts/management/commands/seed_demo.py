@@ -5,7 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Voice360Account
+from boards.models import Board, KioskToken, hash_token
 from wallboard import demo
+
+SUPPORT_QUEUE = 100135
 
 
 class Command(BaseCommand):
@@ -34,3 +37,23 @@ class Command(BaseCommand):
         user.save()
         verb = "created" if created else "up to date"
         self.stdout.write(f"Demo admin user '{user.username}' {verb}.")
+        self._boards(account)
+
+    def _boards(self, account: Voice360Account) -> None:
+        specs = {
+            demo.DEMO_BOARDS["tv"]: {"title": "Call centre floor"},
+            demo.DEMO_BOARDS["supervisor"]: {"title": "Supervisor: all queues"},
+            demo.DEMO_BOARDS["public"]: {
+                "title": "Support line status",
+                "queue_ids": [SUPPORT_QUEUE],
+                "is_public": True,
+            },
+        }
+        for slug, fields in specs.items():
+            Board.objects.update_or_create(slug=slug, defaults={"account": account, **fields})
+        tv_board = Board.objects.get(slug=demo.DEMO_BOARDS["tv"])
+        KioskToken.objects.update_or_create(
+            token_hash=hash_token(demo.demo_kiosk_token()),
+            defaults={"board": tv_board, "name": "Floor TV (demo)", "revoked_at": None},
+        )
+        self.stdout.write(f"Demo boards up to date: {', '.join(specs)}.")

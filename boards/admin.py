@@ -1,0 +1,84 @@
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from boards.models import Board, KioskToken, QueueThreshold
+from live.control import unlink_screen
+
+
+class QueueThresholdInline(admin.TabularInline):
+    model = QueueThreshold
+    extra = 0
+
+
+class KioskTokenInline(admin.TabularInline):
+    model = KioskToken
+    extra = 0
+    fields = ("name", "created_at", "rotated_at", "revoked_at", "last_seen_at")
+    readonly_fields = ("created_at", "rotated_at", "revoked_at", "last_seen_at")
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # tokens are issued from the token admin, which shows the secret once
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "account", "is_public", "links")
+    list_filter = ("account", "is_public")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("supervisors",)
+    inlines = [QueueThresholdInline, KioskTokenInline]
+
+    @admin.display(description="Pages")
+    def links(self, board: Board) -> str:
+        supervisor = reverse("board-supervisor", args=[board.slug])
+        public = reverse("board-status", args=[board.slug]) if board.is_public else None
+        if public:
+            return format_html(
+                '<a href="{}">supervisor</a> · <a href="{}">public</a>', supervisor, public
+            )
+        return format_html('<a href="{}">supervisor</a>', supervisor)
+
+
+@admin.register(KioskToken)
+class KioskTokenAdmin(admin.ModelAdmin):
+    list_display = ("name", "board", "is_active", "last_seen_at", "created_at")
+    list_filter = ("board",)
+    fields = ("board", "name", "created_at", "rotated_at", "revoked_at", "last_seen_at")
+    readonly_fields = ("created_at", "rotated_at", "revoked_at", "last_seen_at")
+    actions = ["rotate", "revoke"]
+
+    def save_model(self, request: HttpRequest, obj: KioskToken, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, plain = KioskToken.issue(obj.board, obj.name)
+        obj.pk = token.pk
+        self._show_link(request, token, plain)
+
+    def _show_link(self, request: HttpRequest, token: KioskToken, plain: str) -> None:
+        url = request.build_absolute_uri(reverse("board-tv", args=[plain]))
+        messages.warning(
+            request,
+            format_html(
+                "Open this on the screen “{}”. It is shown only now: <code>{}</code>",
+                token.name,
+                url,
+            ),
+        )
+
+    @admin.action(description="Rotate: issue a new link (the old one stops working)")
+    def rotate(self, request: HttpRequest, queryset) -> None:
+        for token in queryset:
+            self._show_link(request, token, token.rotate())
+            unlink_screen(token.pk)
+
+    @admin.action(description="Revoke: unlink these screens")
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoke()
+            unlink_screen(token.pk)
+        messages.success(request, "Revoked. Those screens show “unlinked” within seconds.")

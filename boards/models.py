@@ -1,0 +1,138 @@
+"""Boards (what a screen shows) and the kiosk tokens that let a TV in without a login."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Voice360Account
+
+
+def validate_queue_ids(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in value
+    ):
+        raise ValidationError("Queue ids must be a list of positive whole numbers, e.g. [100134].")
+
+
+class Board(models.Model):
+    class AgentScope(models.TextChoices):
+        ALL = "all", "All agents of the account"
+        MEMBERS = "members", "Members of the board's queues"
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    account = models.ForeignKey(Voice360Account, on_delete=models.CASCADE, related_name="boards")
+    queue_ids = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_queue_ids],
+        help_text="The queues this board shows, in this order; empty shows every queue.",
+    )
+    agent_scope = models.CharField(
+        max_length=10, choices=AgentScope.choices, default=AgentScope.ALL
+    )
+    warning_at_or_below = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="A queue tile turns to warning when its available agents are at or below "
+        "this number (per-queue overrides below). No agent ready is always an alert.",
+    )
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Show queue readiness and counts (no names, no numbers) at /status/<slug>/.",
+    )
+    supervisors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="supervised_boards",
+        help_text="Users who may watch this board at /boards/<slug>/ (admins always may).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def warning_levels(self) -> dict[int, int]:
+        """Per-queue warning threshold; queues without an override use the board's."""
+        return {t.queue_id: t.warning_at_or_below for t in self.thresholds.all()}
+
+    def can_be_watched_by(self, user) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.is_superuser or self.supervisors.filter(pk=user.pk).exists()
+
+
+class QueueThreshold(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="thresholds")
+    queue_id = models.PositiveIntegerField()
+    warning_at_or_below = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["board", "queue_id"], name="one_threshold_per_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"queue {self.queue_id}: warning at <= {self.warning_at_or_below} available"
+
+
+def hash_token(plain: str) -> str:
+    return hashlib.sha256(plain.encode()).hexdigest()
+
+
+class KioskTokenQuerySet(models.QuerySet):
+    def active(self) -> "KioskTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+    def find(self, plain: str) -> "KioskToken | None":
+        """The active token with this value, or None; the value itself is never stored."""
+        if not plain or len(plain) > 200:
+            return None
+        return self.active().select_related("board").filter(token_hash=hash_token(plain)).first()
+
+
+class KioskToken(models.Model):
+    """The secret in a TV's URL. Stored hashed; shown once, when issued or rotated."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="kiosk_tokens")
+    name = models.CharField(max_length=120, help_text='The screen, e.g. "Floor 2 left".')
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = KioskTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.board})"
+
+    @classmethod
+    def issue(cls, board: Board, name: str) -> tuple["KioskToken", str]:
+        plain = secrets.token_urlsafe(32)
+        return cls.objects.create(board=board, name=name, token_hash=hash_token(plain)), plain
+
+    def rotate(self) -> str:
+        plain = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(plain)
+        self.rotated_at = timezone.now()
+        self.save(update_fields=["token_hash", "rotated_at"])
+        return plain
+
+    def revoke(self) -> None:
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

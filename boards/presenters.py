@@ -1,0 +1,262 @@
+"""What one audience sees of a board: a snapshot filtered, judged and stripped for it.
+
+Pure functions from (board settings, stored snapshot, audience) to plain view objects that
+the template partials render. Everything an audience must not see is left out here, so a
+template cannot leak it by mistake: public views carry no agents at all, TV views no phone
+numbers, supervisor views masked numbers (admins get them whole).
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from snapshots.models import AgentState, QueueState, StoredSnapshot
+
+Audience = Literal["tv", "supervisor", "admin", "public"]
+AUDIENCES: tuple[Audience, ...] = ("tv", "supervisor", "admin", "public")
+Level = Literal["ok", "warning", "alert"]
+AgentStatus = Literal["available", "on_call", "online", "offline"]
+
+STALE_AFTER_INTERVALS = 3
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """The parts of a Board that rendering needs, detached from the ORM (no queries later)."""
+
+    id: int
+    slug: str
+    title: str
+    account_id: int
+    queue_ids: tuple[int, ...]
+    members_only: bool
+    warning_at_or_below: int
+    warning_levels: dict[int, int] = field(default_factory=dict)
+    poll_interval: float = 2.0
+    is_public: bool = False
+
+
+@dataclass(frozen=True)
+class CallView:
+    direction: str
+    peer: str  # already masked or blank for the audience
+    started_at: float
+
+    @property
+    def direction_label(self) -> str:
+        return {"inbound": "In", "outbound": "Out"}.get(self.direction, self.direction.title())
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    name: str
+    extension: str
+    status: AgentStatus
+    calls: tuple[CallView, ...]
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "on_call":
+            return f"On call · {self.calls[0].direction_label}" if self.calls else "On call"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def call_started_at(self) -> float | None:
+        return min(c.started_at for c in self.calls) if self.calls else None
+
+
+STATUS_LABELS: dict[AgentStatus, str] = {
+    "available": "Available",
+    "on_call": "On call",
+    "online": "Online",
+    "offline": "Offline",
+}
+STATUS_ORDER: dict[AgentStatus, int] = {"on_call": 0, "available": 1, "online": 2, "offline": 3}
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """An inline-SVG polyline of one series; y grows downwards, so values are flipped."""
+
+    points: str
+    width: int
+    height: int
+    peak: int
+
+
+def sparkline(values: list[int], width: int = 120, height: int = 30) -> Sparkline | None:
+    if len(values) < 2:
+        return None
+    peak = max(max(values), 1)
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - (v / peak) * (height - 2) - 1:.1f}" for i, v in enumerate(values)
+    )
+    return Sparkline(points, width, height, peak)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    id: int
+    name: str
+    extension: str
+    is_ready: bool
+    agents_online: int
+    agents_available: int
+    agents_on_call: int
+    active_calls: int | None
+    level: Level
+    level_label: str
+    config: dict[str, object] | None = None
+    members: tuple[str, ...] | None = None
+    sparkline: Sparkline | None = None
+
+
+@dataclass(frozen=True)
+class BoardView:
+    board: BoardSettings
+    audience: Audience
+    version: int
+    fetched_at: float | None
+    limited: bool
+    limited_reason: str | None
+    last_error: str | None
+    queues: tuple[QueueView, ...]
+    agents: tuple[AgentView, ...] | None  # None for the public audience
+
+    @property
+    def stale_after_seconds(self) -> float:
+        return STALE_AFTER_INTERVALS * self.board.poll_interval
+
+    @property
+    def shows_agents(self) -> bool:
+        return self.agents is not None
+
+    @property
+    def shows_detail(self) -> bool:
+        return self.audience in ("supervisor", "admin")
+
+
+def mask_number(number: str) -> str:
+    """All but the last four digits hidden; short internal extensions are left as they are."""
+    digits = sum(ch.isdigit() for ch in number)
+    if digits <= 4:
+        return number
+    return "•" * (len(number) - 4) + number[-4:]
+
+
+def peer_for(audience: Audience, number: str) -> str:
+    if audience == "admin":
+        return number
+    if audience == "supervisor":
+        return mask_number(number)
+    return ""
+
+
+def queue_level(queue: QueueState, warning_at_or_below: int) -> tuple[Level, str]:
+    if not queue.is_ready or queue.agents_available == 0:
+        return "alert", "Not ready" if not queue.is_ready else "No agent free"
+    if queue.agents_available <= warning_at_or_below:
+        return "warning", "Few agents free"
+    return "ok", "Ready"
+
+
+def agent_status(agent: AgentState) -> AgentStatus:
+    if not agent.registered:
+        return "offline"
+    if agent.calls is None:
+        return "online"  # public data: online, but whether on a call is unknown
+    return "on_call" if agent.calls else "available"
+
+
+def agent_view(agent: AgentState, audience: Audience) -> AgentView:
+    calls = tuple(
+        CallView(c.direction, peer_for(audience, c.peer), c.started_at) for c in agent.calls or ()
+    )
+    name = agent.caller_id or f"{agent.first_name} {agent.last_name}".strip() or agent.extension
+    return AgentView(agent.id, name, agent.extension, agent_status(agent), calls)
+
+
+def _queue_view(
+    queue: QueueState,
+    board: BoardSettings,
+    audience: Audience,
+    names: dict[int, str],
+    history: list[int] | None,
+) -> QueueView:
+    level, label = queue_level(queue, board.warning_levels.get(queue.id, board.warning_at_or_below))
+    detail = audience in ("supervisor", "admin")
+    config = queue.config.model_dump() if detail and queue.config else None
+    members = None
+    if detail and queue.member_ids is not None:
+        members = tuple(sorted(names.get(pk, f"#{pk}") for pk in queue.member_ids))
+    return QueueView(
+        id=queue.id,
+        name=queue.queue_name or queue.name,
+        extension=queue.extension,
+        is_ready=queue.is_ready,
+        agents_online=queue.agents_online,
+        agents_available=queue.agents_available,
+        agents_on_call=queue.agents_on_call,
+        active_calls=queue.active_calls,
+        level=level,
+        level_label=label,
+        config=config,
+        members=members,
+        sparkline=sparkline(history) if detail and history else None,
+    )
+
+
+def visible_queues(board: BoardSettings, queues: list[QueueState]) -> list[QueueState]:
+    if not board.queue_ids:
+        return queues
+    by_id = {q.id: q for q in queues}
+    return [by_id[qid] for qid in board.queue_ids if qid in by_id]
+
+
+def visible_agents(
+    board: BoardSettings, agents: list[AgentState], queues: list[QueueState]
+) -> list[AgentState]:
+    if not board.members_only:
+        return agents
+    members = {pk for q in queues for pk in (q.member_ids or ())}
+    if not members and any(q.member_ids is None for q in queues):
+        return agents  # membership unknown (public data): better all than none
+    return [a for a in agents if a.id in members]
+
+
+def sort_agents(agents: list[AgentView]) -> tuple[AgentView, ...]:
+    """A stable order, so that a state change moves no card: by name, then extension."""
+    return tuple(sorted(agents, key=lambda a: (a.name.casefold(), a.extension, a.id)))
+
+
+def board_view(
+    board: BoardSettings,
+    stored: StoredSnapshot | None,
+    audience: Audience,
+    history: dict[int, list[int]] | None = None,
+) -> BoardView:
+    """`history`: per queue, its available agents over the last 2 h (supervisor sparklines)."""
+    if stored is None:
+        no_agents = None if audience == "public" else ()
+        return BoardView(board, audience, 0, None, False, None, None, (), no_agents)
+    snapshot = stored.snapshot
+    queues = visible_queues(board, snapshot.queues)
+    names = {a.id: agent_view(a, "tv").name for a in snapshot.agents}
+    agents = None
+    if audience != "public":
+        chosen = visible_agents(board, snapshot.agents, queues)
+        agents = sort_agents([agent_view(a, audience) for a in chosen])
+    return BoardView(
+        board=board,
+        audience=audience,
+        version=stored.version,
+        fetched_at=stored.fetched_at,
+        limited=snapshot.source == "public",
+        limited_reason=snapshot.source_reason if audience != "public" else None,
+        last_error=stored.health.last_error if audience in ("supervisor", "admin") else None,
+        queues=tuple(
+            _queue_view(q, board, audience, names, (history or {}).get(q.id)) for q in queues
+        ),
+        agents=agents,
+    )

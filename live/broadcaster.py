@@ -1,0 +1,318 @@
+"""The fan-out: one channel-layer subscription per web process and feed, sent straight to the
+websockets of that process.
+
+Channels consumers accept, authenticate and hand their socket to a `Viewer` here. Board
+updates then bypass the consumers' dispatch (no per-message `close_old_connections`, no
+per-consumer channel-layer queue): the broadcaster receives each `feed.update` once per
+process and passes the pre-rendered text to every local viewer of that feed.
+
+Each viewer has at most one send in flight. What arrives meanwhile is not queued: the viewer
+is marked behind and gets the feed's full state when its send completes (latest state wins),
+so a slow viewer never delays the others and never grows memory beyond one message. A viewer
+whose send stalls for `STALL_SECONDS` is closed; it reconnects into a full state.
+
+Every update carries its version and the version it applies to. A viewer that holds another
+version gets the full state instead. A watchdog (once a second) marks feeds stale when their
+account's data is older than three poll intervals, and resyncs feeds whose viewers are
+behind the snapshot, which heals messages lost while Redis was away.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import redis.asyncio as aioredis
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from boards import feeds
+from boards.presenters import STALE_AFTER_INTERVALS, Audience, BoardSettings
+from boards.rendering import freshness_html, full_message
+from polling.budget import EFFECTIVE_INTERVALS_KEY
+from snapshots.store import snapshot_key
+
+logger = logging.getLogger(__name__)
+
+WATCH_SECONDS = 1.0
+STALL_SECONDS = 30.0
+# A feed whose viewers trail the snapshot for this long missed a message: resync it.
+LAG_TOLERANCE_SECONDS = 2.0
+
+
+@dataclass(eq=False)
+class Viewer:
+    """One websocket's outbox."""
+
+    send: Callable[[str], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+    feed: "Feed | None" = None
+    version: int = -1
+    busy_since: float | None = None
+    behind: bool = False
+    _task: asyncio.Task | None = field(default=None, repr=False)
+
+    def offer_update(self, version: int, prev: int, text: str) -> None:
+        if version <= self.version:
+            return  # already has it (e.g. a full state that was newer)
+        if prev != self.version or self.busy_since is not None:
+            self.request_full()
+            return
+        self.version = version
+        self._start(text)
+
+    def offer_text(self, text: str) -> None:
+        """A versionless message (freshness); a busy viewer gets it within its full state."""
+        if self.busy_since is not None:
+            self.behind = True
+        else:
+            self._start(text)
+
+    def request_full(self) -> None:
+        self.behind = True
+        if self.busy_since is None:
+            self._start(None)
+
+    def _start(self, text: str | None) -> None:
+        self.busy_since = time.monotonic()
+        self._task = asyncio.get_running_loop().create_task(self._drain(text))
+
+    async def _drain(self, text: str | None) -> None:
+        try:
+            if text is not None:
+                await self.send(text)
+            while self.behind and self.feed is not None:
+                self.behind = False
+                version, full = await self.feed.full_state()
+                self.version = version
+                await self.send(full)
+        except Exception:
+            # A socket that fails a send is gone; its consumer's disconnect cleans up.
+            logger.info("dropping a viewer whose send failed", exc_info=True)
+            with contextlib.suppress(Exception):
+                await self.close()
+        finally:
+            self.busy_since = None
+
+    def stalled(self, now: float) -> bool:
+        return self.busy_since is not None and now - self.busy_since > STALL_SECONDS
+
+
+@dataclass(eq=False)
+class Feed:
+    settings: BoardSettings
+    audience: Audience
+    redis: aioredis.Redis
+    viewers: set[Viewer] = field(default_factory=set)
+    version: int = 0  # newest version seen (update, full state or watchdog)
+    fetched_at: float | None = None
+    stale: bool = False
+    lag_since: float | None = None
+    _full: tuple[int, str] | None = None
+    _loading: asyncio.Future | None = None
+
+    @property
+    def group(self) -> str:
+        return feeds.feed_group(self.settings.id, self.audience)
+
+    def freshness(self) -> str:
+        return freshness_html(self.fetched_at, self.stale)
+
+    async def full_state(self) -> tuple[int, str]:
+        """The feed's full state as (version, text); loads from Redis (or renders) at most
+        once at a time, however many viewers ask together."""
+        if self._full is not None and self._full[0] >= self.version:
+            version, body = self._full
+            return version, body + self.freshness()
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load())
+        try:
+            version, body = await asyncio.shield(self._loading)
+        finally:
+            if self._loading is not None and self._loading.done():
+                self._loading = None
+        return version, body + self.freshness()
+
+    async def _load(self) -> tuple[int, str]:
+        cached = await database_sync_to_async(feeds.current_render)(self.settings, self.audience)
+        body = full_message(cached.version, cached.body)
+        self._full = (cached.version, body)
+        self.version = max(self.version, cached.version)
+        if cached.fetched_at is not None:
+            self.fetched_at = max(self.fetched_at or 0.0, cached.fetched_at)
+        return cached.version, body
+
+    def apply_update(self, message: dict) -> None:
+        version = int(message["version"])
+        self.version = max(self.version, version)
+        self._full = None  # the stored render is newer than ours now
+        if message.get("fetched_at"):
+            self.fetched_at = max(self.fetched_at or 0.0, float(message["fetched_at"]))
+        text = message["text"]
+        prev = int(message["prev"])
+        for viewer in self.viewers:
+            viewer.offer_update(version, prev, text)
+
+    def resync(self) -> None:
+        self._full = None
+        for viewer in self.viewers:
+            if viewer.version < self.version:
+                viewer.request_full()
+
+    def set_freshness(self, fetched_at: float | None, stale: bool) -> None:
+        if fetched_at is not None:
+            self.fetched_at = max(self.fetched_at or 0.0, fetched_at)
+        if stale == self.stale:
+            return
+        self.stale = stale
+        text = self.freshness()
+        for viewer in self.viewers:
+            viewer.offer_text(text)
+
+
+class Broadcaster:
+    """One per web process (and event loop)."""
+
+    def __init__(self) -> None:
+        self.feeds: dict[str, Feed] = {}
+        self.layer = get_channel_layer()
+        self.redis = aioredis.Redis.from_url(
+            settings.REDIS_URL, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        )
+        self.channel: str | None = None
+        self._tasks: list[asyncio.Task] = []
+        self._started = asyncio.Lock()
+
+    async def _ensure_started(self) -> None:
+        async with self._started:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel()
+                loop = asyncio.get_running_loop()
+                self._tasks = [
+                    loop.create_task(self._receive_loop()),
+                    loop.create_task(self._watch_loop()),
+                ]
+
+    async def join(self, board: BoardSettings, audience: Audience, viewer: Viewer) -> Feed:
+        await self._ensure_started()
+        group = feeds.feed_group(board.id, audience)
+        feed = self.feeds.get(group)
+        if feed is None:
+            feed = self.feeds[group] = Feed(board, audience, self.redis)
+            await self.layer.group_add(group, self.channel)
+        feed.viewers.add(viewer)
+        viewer.feed = feed
+        return feed
+
+    async def leave(self, viewer: Viewer) -> None:
+        feed = viewer.feed
+        if feed is None:
+            return
+        feed.viewers.discard(viewer)
+        viewer.feed = None
+        if not feed.viewers and self.feeds.get(feed.group) is feed:
+            del self.feeds[feed.group]
+            await self.layer.group_discard(feed.group, self.channel)
+
+    def viewer_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for feed in self.feeds.values():
+            counts[feed.audience] = counts.get(feed.audience, 0) + len(feed.viewers)
+        return counts
+
+    async def _receive_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("channel layer receive failed; retrying", exc_info=True)
+                await asyncio.sleep(1)
+                continue
+            feed = self.feeds.get(message.get("group", ""))
+            if feed is not None and message.get("type") == feeds.UPDATE_EVENT:
+                feed.apply_update(message)
+
+    async def _watch_loop(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            try:
+                await self.watch_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("feed watchdog failed", exc_info=True)
+
+    async def watch_once(self) -> None:
+        """Mark stale feeds, resync lagging ones, drop stalled viewers."""
+        feeds_now = list(self.feeds.values())
+        accounts = sorted({f.settings.account_id for f in feeds_now})
+        state = await self._account_state(accounts)
+        now = time.time()
+        for feed in feeds_now:
+            version, fetched_at, interval = state.get(feed.settings.account_id, (None, None, None))
+            fetched = fetched_at if fetched_at is not None else feed.fetched_at
+            every = max(feed.settings.poll_interval, interval or 0.0)
+            stale = fetched is None or now - fetched > STALE_AFTER_INTERVALS * every
+            feed.set_freshness(fetched_at, stale)
+            self._heal_lag(feed, version, now)
+            for viewer in list(feed.viewers):
+                if viewer.stalled(time.monotonic()):
+                    logger.info("closing a stalled viewer of %s", feed.group)
+                    await viewer.close()
+
+    @staticmethod
+    def _heal_lag(feed: Feed, version: int | None, now: float) -> None:
+        if version is None or version <= feed.version:
+            feed.lag_since = None
+            return
+        if feed.lag_since is None:
+            feed.lag_since = now
+        elif now - feed.lag_since >= LAG_TOLERANCE_SECONDS:
+            logger.info(
+                "%s missed updates (at %s, snapshot %s): resync", feed.group, feed.version, version
+            )
+            feed.version = version
+            feed.lag_since = None
+            feed.resync()
+
+    async def _account_state(
+        self, accounts: list[int]
+    ) -> dict[int, tuple[int | None, float | None, float | None]]:
+        """Per account: snapshot version, fetched_at, effective interval; {} if Redis is away."""
+        if not accounts:
+            return {}
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for account_id in accounts:
+                    pipe.hmget(snapshot_key(account_id), "version", "fetched_at")
+                    pipe.hget(EFFECTIVE_INTERVALS_KEY, str(account_id))
+                raw = await pipe.execute()
+        except Exception:
+            logger.warning("cannot read account state from Redis", exc_info=True)
+            return {}
+        state = {}
+        for i, account_id in enumerate(accounts):
+            (version, fetched_at), interval = raw[2 * i], raw[2 * i + 1]
+            state[account_id] = (
+                int(version) if version else None,
+                float(fetched_at) if fetched_at else None,
+                float(interval) if interval else None,
+            )
+        return state
+
+
+_broadcasters: dict[asyncio.AbstractEventLoop, Broadcaster] = {}
+
+
+def get_broadcaster() -> Broadcaster:
+    """The broadcaster of the running event loop (one per web process)."""
+    loop = asyncio.get_running_loop()
+    broadcaster = _broadcasters.get(loop)
+    if broadcaster is None:
+        broadcaster = _broadcasters[loop] = Broadcaster()
+    return broadcaster
