@@ -217,6 +217,16 @@ class Broadcaster:
             del self.feeds[feed.group]
             await self.layer.group_discard(feed.group, self.channel)
 
+    async def aclose(self) -> None:
+        """Stop the loops and drop the connections (tests; a web process simply exits)."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+        await self.redis.aclose()
+
     def viewer_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for feed in self.feeds.values():
@@ -316,3 +326,9 @@ def get_broadcaster() -> Broadcaster:
     if broadcaster is None:
         broadcaster = _broadcasters[loop] = Broadcaster()
     return broadcaster
+
+
+async def close_broadcaster() -> None:
+    broadcaster = _broadcasters.pop(asyncio.get_running_loop(), None)
+    if broadcaster is not None:
+        await broadcaster.aclose()

@@ -1,0 +1,142 @@
+"""The fan-out's own rules, with real feeds and viewers whose sockets are stand-ins."""
+
+import asyncio
+import time
+
+import pytest
+
+from boards.presenters import BoardSettings
+from live.broadcaster import Feed, Viewer, get_broadcaster
+
+pytestmark = pytest.mark.usefixtures("live_loop")
+
+BOARD = BoardSettings(
+    id=9,
+    slug="b",
+    title="B",
+    account_id=61,
+    queue_ids=(),
+    members_only=False,
+    warning_at_or_below=1,
+)
+
+
+class Socket:
+    """A websocket stand-in: records what it was sent; can be made to stall."""
+
+    def __init__(self, stalled: bool = False) -> None:
+        self.sent: list[str] = []
+        self.open = asyncio.Event()
+        if not stalled:
+            self.open.set()
+        self.closed = False
+
+    async def send(self, text: str) -> None:
+        await self.open.wait()
+        self.sent.append(text)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+class FullStateFeed(Feed):
+    """A feed whose full state comes from memory instead of Redis and the database."""
+
+    async def full_state(self) -> tuple[int, str]:
+        self.full_requests = getattr(self, "full_requests", 0) + 1
+        return self.version, f"full@{self.version}"
+
+
+def _feed_with(*sockets: Socket) -> tuple[FullStateFeed, list[Viewer]]:
+    feed = FullStateFeed(BOARD, "tv", redis=None)
+    viewers = []
+    for socket in sockets:
+        viewer = Viewer(send=socket.send, close=socket.close, feed=feed, version=1)
+        feed.viewers.add(viewer)
+        viewers.append(viewer)
+    feed.version = 1
+    return feed, viewers
+
+
+def _update(version: int) -> dict:
+    return {"version": version, "prev": version - 1, "fetched_at": None, "text": f"diff@{version}"}
+
+
+async def _settle(*viewers: Viewer) -> None:
+    """Wait until each viewer's sends are done."""
+    for viewer in viewers:
+        while viewer._task is not None and not viewer._task.done():
+            await viewer._task
+
+
+async def test_every_viewer_gets_each_update_in_order():
+    fast, other = Socket(), Socket()
+    feed, viewers = _feed_with(fast, other)
+    for version in (2, 3, 4):
+        feed.apply_update(_update(version))
+        await _settle(*viewers)
+    assert fast.sent == other.sent == ["diff@2", "diff@3", "diff@4"]
+
+
+async def test_a_stalled_viewer_delays_no_one_and_later_gets_only_the_latest_full_state():
+    fast, slow = Socket(), Socket(stalled=True)
+    feed, (fast_viewer, slow_viewer) = _feed_with(fast, slow)
+    for version in range(2, 52):
+        feed.apply_update(_update(version))
+        await _settle(fast_viewer)
+    assert fast.sent == [f"diff@{v}" for v in range(2, 52)]
+    assert slow.sent == []  # one send in flight, nothing queued behind it
+
+    slow.open.set()
+    await _settle(slow_viewer)
+    assert slow.sent == ["diff@2", "full@51"]  # latest state wins
+    assert slow_viewer.version == 51
+
+
+async def test_a_viewer_that_stalls_too_long_is_closed(monkeypatch):
+    slow = Socket(stalled=True)
+    feed, (viewer,) = _feed_with(slow)
+    feed.apply_update(_update(2))
+    await asyncio.sleep(0)
+    assert not viewer.stalled(time.monotonic())
+    assert viewer.stalled(time.monotonic() + 31)
+
+
+async def test_an_update_that_does_not_follow_the_viewers_version_brings_the_full_state():
+    socket = Socket()
+    feed, (viewer,) = _feed_with(socket)
+    feed.apply_update({"version": 7, "prev": 6, "fetched_at": None, "text": "diff@7"})
+    await _settle(viewer)
+    assert socket.sent == ["full@7"]
+
+
+async def test_freshness_is_pushed_only_when_it_flips():
+    socket = Socket()
+    feed, (viewer,) = _feed_with(socket)
+    feed.set_freshness(100.0, stale=False)
+    feed.set_freshness(101.0, stale=True)
+    await _settle(viewer)
+    feed.set_freshness(102.0, stale=True)
+    await _settle(viewer)
+    assert len(socket.sent) == 1
+    assert 'data-state="stale"' in socket.sent[0]
+
+
+async def test_the_watchdog_marks_old_data_stale_and_resyncs_viewers_that_missed_updates(
+    redis_client,
+):
+    broadcaster = get_broadcaster()
+    socket = Socket()
+    feed, (viewer,) = _feed_with(socket)
+    broadcaster.feeds[feed.group] = feed
+    redis_client.hset("wb:snapshot:61", mapping={"version": 3, "fetched_at": time.time() - 60})
+
+    await broadcaster.watch_once()  # 60 s old data with a 2 s interval: stale
+    await _settle(viewer)
+    assert 'data-state="stale"' in socket.sent[-1]
+
+    feed.lag_since = time.time() - 5  # version 3 in Redis, viewers at 1, for 5 s already
+    await broadcaster.watch_once()
+    await _settle(viewer)
+    assert socket.sent[-1].startswith("full@3")
+    broadcaster.feeds.clear()

@@ -1,0 +1,156 @@
+"""The push path end to end in one process: sandbox -> poll -> render -> channel layer ->
+broadcaster -> websocket consumer, with the real Redis, sandbox and Channels."""
+
+import asyncio
+import re
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
+
+from boards.models import Board, KioskToken
+from live.consumers import CLOSE_UNLINKED, kiosk_group
+from live.routing import websocket_urlpatterns
+from tests.polling.helpers import add_account, poll_now
+from wallboard.asgi import application
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_loop")]
+
+ORIGIN = (b"origin", b"http://127.0.0.1")
+VERSION = re.compile(r'data-version="(\d+)"(?: data-prev="(\d+)")? data-kind="(\w+)"')
+
+
+def _marker(message: str) -> tuple[int, int | None, str]:
+    version, prev, kind = VERSION.search(message).groups()
+    return int(version), int(prev) if prev else None, kind
+
+
+@pytest.fixture
+def tv_token(wallboard) -> str:
+    account = add_account()
+    board = Board.objects.create(title="Floor", slug="floor", account=account, is_public=True)
+    _, plain = KioskToken.issue(board, "Floor TV")
+    return plain
+
+
+async def _poll() -> str:
+    # The poller is sync code with its own event loop (as in a Celery worker): run it aside.
+    return (await asyncio.to_thread(poll_now)).outcome
+
+
+async def _connect(path: str, app=application, **scope) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(app, path, headers=[ORIGIN])
+    communicator.scope.update(scope)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def test_a_tv_gets_the_whole_board_then_only_what_changed(wallboard, tv_token):
+    assert await _poll() == "changed"
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    first = await tv.receive_from()
+    assert _marker(first) == (1, None, "full")
+    assert "John Smith" in first and "Sales Queue" in first
+
+    await asyncio.to_thread(
+        wallboard.control,
+        "POST",
+        "/accounts/61/calls",
+        {"pk": 124, "direction": "outbound", "peer": "+15557654321"},
+    )
+    assert await _poll() == "changed"
+    update = await tv.receive_from()
+    assert _marker(update) == (2, 1, "diff")
+    assert 'id="agent-124"' in update and "On call" in update
+    assert 'id="agent-123"' not in update  # John did not change
+    assert "7654321" not in update  # TVs show no phone numbers
+
+    assert await _poll() == "unchanged"
+    assert await tv.receive_nothing(timeout=0.3)
+    await tv.disconnect()
+
+
+async def test_a_viewer_that_missed_an_update_gets_the_full_state(wallboard, tv_token):
+    await _poll()
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    await tv.receive_from()
+    board = await Board.objects.aget(slug="floor")
+    await get_channel_layer().group_send(
+        f"board-{board.pk}-tv",
+        {
+            "type": "feed.update",
+            "group": f"board-{board.pk}-tv",
+            "version": 5,
+            "prev": 4,
+            "fetched_at": None,
+            "text": "<div id='never-applied'></div>",
+        },
+    )
+    resync = await tv.receive_from()
+    assert _marker(resync)[2] == "full"
+    assert "never-applied" not in resync
+    await tv.disconnect()
+
+
+async def test_the_page_can_ask_for_the_full_state_again(wallboard, tv_token):
+    await _poll()
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    await tv.receive_from()
+    await tv.send_to(text_data='{"type": "resync"}')
+    assert _marker(await tv.receive_from()) == (1, None, "full")
+    await tv.disconnect()
+
+
+async def test_an_unknown_kiosk_token_is_refused(wallboard, tv_token):
+    communicator = WebsocketCommunicator(application, "/ws/wallboard/tv/wrong/", headers=[ORIGIN])
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_a_foreign_origin_is_refused(wallboard, tv_token):
+    communicator = WebsocketCommunicator(
+        application, f"/ws/wallboard/tv/{tv_token}/", headers=[(b"origin", b"https://evil.example")]
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+async def test_a_revoked_screen_is_told_so_and_closed_for_good(wallboard, tv_token):
+    await _poll()
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    await tv.receive_from()
+    token = await KioskToken.objects.aget()
+    await get_channel_layer().group_send(kiosk_group(token.pk), {"type": "kiosk.revoked"})
+    assert "This screen was unlinked" in await tv.receive_from()
+    assert (await tv.receive_output())["code"] == CLOSE_UNLINKED
+
+
+async def test_the_public_feed_has_no_names_or_numbers_and_no_channel_layer(wallboard, tv_token):
+    await asyncio.to_thread(
+        wallboard.control, "POST", "/accounts/61/calls", {"pk": 123, "peer": "+15557654321"}
+    )
+    await _poll()
+    public = await _connect("/ws/status/floor/")
+    text = await public.receive_from()
+    assert "Sales Queue" in text
+    assert "John" not in text and "7654321" not in text
+    await public.disconnect()
+
+
+async def test_a_supervisor_needs_the_board_granted(wallboard, tv_token):
+    user = await get_user_model().objects.acreate_user("sam", password="x")
+    router = URLRouter(websocket_urlpatterns)  # the scope's user is set here, not by a session
+    communicator = WebsocketCommunicator(router, "/ws/wallboard/boards/floor/")
+    communicator.scope["user"] = user
+    connected, _ = await communicator.connect()
+    assert not connected
+
+    board = await Board.objects.aget(slug="floor")
+    await board.supervisors.aadd(user)
+    await _poll()
+    supervisor = await _connect("/ws/wallboard/boards/floor/", app=router, user=user)
+    assert "John Smith" in await supervisor.receive_from()
+    await supervisor.disconnect()
