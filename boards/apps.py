@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BoardsConfig(AppConfig):
     name = "boards"
     verbose_name = "Boards"
+
+    def ready(self) -> None:
+        from boards import signals  # noqa: F401 - connects the receivers

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import redis
 
 from boards.models import Board
-from boards.presenters import Audience, BoardSettings, board_view
+from boards.presenters import AUDIENCES, Audience, BoardSettings, board_view
 from boards.rendering import RenderedBoard, diff_message, render_board
 from snapshots import history, store
 from snapshots.models import StoredSnapshot
@@ -27,6 +27,7 @@ from wallboard.redis import get_redis
 logger = logging.getLogger(__name__)
 
 UPDATE_EVENT = "feed.update"
+RESET_EVENT = "feed.reset"
 # Sparklines: the 10 s series over 2 h, thinned to about one point a minute.
 SPARKLINE_STEP = 6
 
@@ -127,6 +128,10 @@ def store_render(
             "digests": json.dumps(rendered.digests(), separators=(",", ":")),
         },
     )
+
+
+def forget_renders(board_id: int, client: redis.Redis | None = None) -> None:
+    (client or get_redis()).delete(*(feed_key(board_id, a) for a in AUDIENCES))
 
 
 @dataclass(frozen=True)

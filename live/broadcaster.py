@@ -37,6 +37,10 @@ from snapshots.store import snapshot_key
 
 logger = logging.getLogger(__name__)
 
+# Close codes the htmx ws extension itself retries after (the page retries after any).
+CLOSE_SERVICE_RESTART = 1012
+CLOSE_TRY_AGAIN = 1013
+
 WATCH_SECONDS = 1.0
 STALL_SECONDS = 30.0
 # A feed whose viewers trail the snapshot for this long missed a message: resync it.
@@ -48,7 +52,7 @@ class Viewer:
     """One websocket's outbox."""
 
     send: Callable[[str], Awaitable[None]]
-    close: Callable[[], Awaitable[None]]
+    close: Callable[[int], Awaitable[None]]  # takes a websocket close code
     feed: "Feed | None" = None
     version: int = -1
     busy_since: float | None = None
@@ -93,7 +97,7 @@ class Viewer:
             # A socket that fails a send is gone; its consumer's disconnect cleans up.
             logger.info("dropping a viewer whose send failed", exc_info=True)
             with contextlib.suppress(Exception):
-                await self.close()
+                await self.close(CLOSE_TRY_AGAIN)
         finally:
             self.busy_since = None
 
@@ -244,8 +248,21 @@ class Broadcaster:
                 await asyncio.sleep(1)
                 continue
             feed = self.feeds.get(message.get("group", ""))
-            if feed is not None and message.get("type") == feeds.UPDATE_EVENT:
+            if feed is None:
+                continue
+            if message.get("type") == feeds.UPDATE_EVENT:
                 feed.apply_update(message)
+            elif message.get("type") == feeds.RESET_EVENT:
+                await self._reset(feed)
+
+    async def _reset(self, feed: Feed) -> None:
+        """The board changed: close its viewers with 1012 (service restart); the page
+        reconnects at once and gets the board as it is now."""
+        self.feeds.pop(feed.group, None)
+        await self.layer.group_discard(feed.group, self.channel)
+        for viewer in list(feed.viewers):
+            viewer.feed = None
+            await viewer.close(CLOSE_SERVICE_RESTART)
 
     async def _watch_loop(self) -> None:
         while True:
@@ -273,7 +290,7 @@ class Broadcaster:
             for viewer in list(feed.viewers):
                 if viewer.stalled(time.monotonic()):
                     logger.info("closing a stalled viewer of %s", feed.group)
-                    await viewer.close()
+                    await viewer.close(CLOSE_TRY_AGAIN)
 
     @staticmethod
     def _heal_lag(feed: Feed, version: int | None, now: float) -> None:

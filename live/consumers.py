@@ -19,10 +19,9 @@ from live.broadcaster import Viewer, get_broadcaster
 
 logger = logging.getLogger(__name__)
 
-# Close codes of our own (4000-4999 are for applications). The page does not reconnect
-# after UNLINKED; every other close is retried.
+# A close code of our own (4000-4999 are for applications): the page does not reconnect
+# after it; after every other close it does.
 CLOSE_UNLINKED = 4001
-CLOSE_TRY_AGAIN = 1013
 MAX_CLIENT_MESSAGE = 1024
 
 
@@ -41,15 +40,15 @@ class FeedConsumer(AsyncWebsocketConsumer):
             return
         board, audience = allowed
         await self.accept()
-        self.viewer = Viewer(send=self.send_text, close=self.close_for_retry)
+        self.viewer = Viewer(send=self.send_text, close=self.close_with)
         await get_broadcaster().join(board, audience, self.viewer)
         self.viewer.request_full()
 
     async def send_text(self, text: str) -> None:
         await self.base_send({"type": "websocket.send", "text": text})
 
-    async def close_for_retry(self) -> None:
-        await self.close(code=CLOSE_TRY_AGAIN)
+    async def close_with(self, code: int) -> None:
+        await self.close(code=code)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.viewer is None or not text_data or len(text_data) > MAX_CLIENT_MESSAGE:

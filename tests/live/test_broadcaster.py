@@ -29,14 +29,14 @@ class Socket:
         self.open = asyncio.Event()
         if not stalled:
             self.open.set()
-        self.closed = False
+        self.closed_with: int | None = None
 
     async def send(self, text: str) -> None:
         await self.open.wait()
         self.sent.append(text)
 
-    async def close(self) -> None:
-        self.closed = True
+    async def close(self, code: int) -> None:
+        self.closed_with = code
 
 
 class FullStateFeed(Feed):
