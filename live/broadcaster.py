@@ -31,7 +31,7 @@ from django.conf import settings
 
 from boards import feeds
 from boards.presenters import STALE_AFTER_INTERVALS, Audience, BoardSettings
-from boards.rendering import freshness_html, full_message
+from boards.rendering import freshness_html, full_message, version_marker
 from polling.budget import EFFECTIVE_INTERVALS_KEY
 from snapshots.store import snapshot_key
 
@@ -172,7 +172,9 @@ class Feed:
         if stale == self.stale:
             return
         self.stale = stale
-        text = self.freshness()
+        # Versioned like every message: a page that holds an older version asks for the full
+        # state instead of showing new freshness over old data.
+        text = version_marker(self.version, None, "status") + self.freshness()
         for viewer in self.viewers:
             viewer.offer_text(text)
 

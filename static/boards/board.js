@@ -40,7 +40,10 @@
 
   body.addEventListener("htmx:wsBeforeMessage", function (event) {
     var match = MARKER.exec(event.detail.message);
-    if (match && match[3] === "diff" && parseInt(match[2], 10) !== pageVersion()) {
+    var behind = match && (
+      (match[3] === "diff" && parseInt(match[2], 10) !== pageVersion()) ||
+      (match[3] === "status" && parseInt(match[1], 10) !== pageVersion()));
+    if (behind) {
       event.preventDefault();
       event.detail.socketWrapper.send(JSON.stringify({ type: "resync" }));
     }
