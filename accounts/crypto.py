@@ -1,24 +1,40 @@
-"""Encryption at rest for Voice360 API keys (Fernet, keyed by FIELD_ENCRYPTION_KEY)."""
+"""Encryption at rest for Voice360 API keys (Fernet, keyed by FIELD_ENCRYPTION_KEY).
+
+FIELD_ENCRYPTION_KEY may list several keys, comma-separated, newest first: new values are
+encrypted with the first, and any of them decrypts. To roll the key, put the new one in
+front, run `manage.py rotate_encryption_key`, then drop the old one.
+"""
 
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 
 @cache
-def _fernet(key: str) -> Fernet:
+def _fernet(keys: str) -> MultiFernet:
     try:
-        return Fernet(key.encode())
+        return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
     except ValueError as exc:
         raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)."
+            "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
+            "(32 url-safe base64-encoded bytes each)."
         ) from exc
 
 
 def encrypt(plain: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(plain.encode()).decode()
+
+
+def reencrypt(token: str) -> str:
+    """The same secret, encrypted with the newest key (MultiFernet.rotate)."""
+    try:
+        return _fernet(settings.FIELD_ENCRYPTION_KEY).rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored API key cannot be decrypted with any FIELD_ENCRYPTION_KEY."
+        ) from exc
 
 
 def decrypt(token: str) -> str:

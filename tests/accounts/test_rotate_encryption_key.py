@@ -1,0 +1,40 @@
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from accounts import crypto
+from accounts.models import Voice360Account
+
+pytestmark = pytest.mark.django_db
+
+OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+
+def _use(settings, keys: str) -> None:
+    settings.FIELD_ENCRYPTION_KEY = keys
+    crypto._fernet.cache_clear()
+
+
+def test_a_rotated_key_is_rolled_without_losing_any_api_key(settings, capsys):
+    _use(settings, OLD)
+    account = Voice360Account(account_id=61, name="A")
+    account.set_api_key("v360_dev_secret_0001")
+    account.save()
+
+    _use(settings, f"{NEW},{OLD}")
+    call_command("rotate_encryption_key")
+    assert "Re-encrypted 1 API key(s)" in capsys.readouterr().out
+
+    _use(settings, NEW)  # the old key is gone now
+    assert Voice360Account.objects.get().api_key == "v360_dev_secret_0001"
+
+
+def test_a_key_no_listed_key_can_read_is_a_clear_error(settings):
+    _use(settings, OLD)
+    account = Voice360Account(account_id=61, name="A")
+    account.set_api_key("v360_dev_secret_0001")
+    account.save()
+    _use(settings, NEW)
+    with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
+        Voice360Account.objects.get().api_key  # noqa: B018
