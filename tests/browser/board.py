@@ -1,0 +1,110 @@
+"""What the browser tests look for on a board page (the ids and classes of the partials)."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, WebSocket, expect
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SAVED_ARTIFACTS: list[Path] = []
+# What Chromium logs when a server it talks to is down: expected while a test takes one down.
+CONNECTION_ERRORS = re.compile(
+    r"WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|"
+    r"ERR_EMPTY_RESPONSE|Failed to load resource"
+)
+
+
+@dataclass
+class Tab:
+    """A page and what it saw: console errors, websockets and the text frames they received."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    sockets: list[WebSocket] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)
+    expect_connection_errors: bool = False
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _on_websocket(self, socket: WebSocket) -> None:
+        self.sockets.append(socket)
+        socket.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload: str | bytes) -> None:
+        self.frames.append(
+            payload if isinstance(payload, str) else payload.decode(errors="replace")
+        )
+
+    def unexpected_console_errors(self) -> list[str]:
+        if not self.expect_connection_errors:
+            return self.console_errors
+        return [e for e in self.console_errors if not CONNECTION_ERRORS.search(e)]
+
+
+# Records the page's websocket events for assertions; an init script, not a page script.
+WATCH_SOCKETS = """
+window.__wb = {opens: 0, closes: [], loadId: Math.random()};
+document.addEventListener("htmx:wsOpen", function () { window.__wb.opens += 1; });
+document.addEventListener("htmx:wsClose", function (event) {
+  window.__wb.closes.push(event.detail.event.code);
+});
+"""
+
+
+def open_tab(browser: Browser, width: int = 1920, height: int = 1080) -> Tab:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_init_script(WATCH_SOCKETS)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    tab = Tab(page)
+    page.on("console", tab._on_console)
+    page.on("pageerror", lambda error: tab.console_errors.append(f"page error: {error}"))
+    page.on("websocket", tab._on_websocket)
+    return tab
+
+
+# The page's own marker says data-kind="page"; the socket's full state and diffs replace it.
+SOCKET_STATE = '#wb-version:not([data-kind="page"])'
+
+
+def open_board(tab: Tab, url: str) -> Page:
+    """Load a board and wait until its websocket delivered the full state."""
+    page = tab.page
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url}: {response and response.status}"
+    expect(page.locator(SOCKET_STATE)).to_be_attached()
+    return page
+
+
+def agent_card(page: Page, pk: int) -> Locator:
+    return page.locator(f"#agent-{pk}")
+
+
+def queue_number(page: Page, queue_id: int, label: str) -> Locator:
+    """The number under `label` (Available, On call, Online, Calls) on a queue tile."""
+    return (
+        page.locator(f"#queue-{queue_id} .tile__number")
+        .filter(has=page.locator("dt", has_text=label))
+        .locator("dd")
+    )
+
+
+def load_id(page: Page) -> float:
+    """A random number the init script draws per document load: it changes only on a reload."""
+    return page.evaluate("window.__wb.loadId")
+
+
+def page_version(page: Page) -> int:
+    return int(page.locator("#wb-version").get_attribute("data-version") or -1)
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path))
+    SAVED_ARTIFACTS.append(path)
+    print(f"screenshot: {path}")
+    return path

@@ -1,0 +1,129 @@
+"""Browser tests: headless Debian Chromium (Playwright, no downloaded browser) against the real
+stack of tests/stack.py.
+
+One browser per session; a fresh context and page per test, which records console errors and
+every websocket frame it receives. At most one stack runs at a time (they share the tests'
+Redis database): tests ask for `stack` (the default, quiet sandbox) or `large_stack` (the
+sandbox's large scenario), and the pool stops one before starting the other.
+"""
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests import stack as stack_module
+from tests.browser.board import SAVED_ARTIFACTS, Tab, open_tab
+from tests.stack import Stack
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within this folder, tests on the large stack last: each kind of stack starts once."""
+    here = Path(__file__).parent
+    slots = [i for i, item in enumerate(items) if here in item.path.parents]
+    ours = sorted((items[i] for i in slots), key=lambda item: "large_stack" in item.fixturenames)
+    for slot, item in zip(slots, ours, strict=True):
+        items[slot] = item
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.failed:
+        for running in stack_module.RUNNING:
+            report.sections.append((f"stack logs ({running.workdir})", running.logs()))
+    return report
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if SAVED_ARTIFACTS:
+        terminalreporter.write_sep("-", "browser test artifacts")
+        for path in SAVED_ARTIFACTS:
+            terminalreporter.write_line(str(path))
+
+
+# --- stacks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StackPool:
+    base: Path
+    current: tuple[str, Stack] | None = None
+
+    def get(self, kind: str, factory: Callable[[Path], Stack], prepare=None) -> Stack:
+        if self.current is not None and self.current[0] == kind:
+            return self.current[1]
+        self.close()
+        stack = factory(self.base / kind)
+        stack.start(prepare)
+        self.current = (kind, stack)
+        return stack
+
+    def close(self) -> None:
+        if self.current is not None:
+            _, stack = self.current
+            self.current = None
+            stack.stop()
+
+
+@pytest.fixture(scope="package")
+def stack_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackPool]:
+    pool = StackPool(tmp_path_factory.mktemp("stacks"))
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
+@pytest.fixture
+def stack(stack_pool: StackPool) -> Stack:
+    """The default stack (quiet sandbox, demo boards), brought back to the sandbox's start:
+    every process up, the sandbox reset, and a poll of that state in Redis."""
+    running = stack_pool.get("default", lambda path: Stack(path))
+    running.ensure_running()
+    running.control("DELETE", "/faults")
+    running.control("POST", "/reset", {"quiet": True})
+    reset_at = time.time()
+    running.wait_for_snapshot(after=reset_at)
+    return running
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
+        if _in_ci():
+            pytest.fail(f"{reason}; CI must run the browser tests.", pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Tab]:
+    """A 1920x1080 page; fails the test if the page logged an error it did not expect."""
+    opened = open_tab(browser)
+    try:
+        yield opened
+    finally:
+        opened.page.context.close()
+    errors = opened.unexpected_console_errors()
+    assert not errors, f"console errors: {errors}"

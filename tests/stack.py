@@ -1,0 +1,371 @@
+"""The whole wallboard as real processes on free ports, for browser tests.
+
+Like `make run`, but isolated: a sandbox, daphne, one Celery worker and Celery beat, with a
+SQLite file of their own in a temp folder, the tests' Redis database (tests/settings.py
+decides which; flushed when a stack starts and when it stops) and a channel-layer prefix of
+their own, so nothing reaches a `make run` on the same Redis. Each process runs in its own
+process group and writes to its own log file; `stop()` leaves nothing behind.
+
+    stack = Stack(workdir)
+    stack.start()
+    stack.kill("web"); stack.start_service("web")   # a crash and a restart, same port
+    stack.stop()
+"""
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import httpx
+import redis
+
+from tests.sandbox_process import free_port
+from wallboard import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT_ID = demo.SANDBOX_ACCOUNT_ID
+STOP_SECONDS = 8.0
+# Every stack that is up, so a failing test can attach their logs (tests/browser/conftest.py).
+RUNNING: list["Stack"] = []
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def wait_until(
+    condition: Callable[[], object], timeout: float, what: str, *, every: float = 0.05
+) -> object:
+    """Poll `condition` until it returns something truthy; StackError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with contextlib.suppress(httpx.TransportError, redis.ConnectionError):
+            result = condition()
+            if result:
+                return result
+        if time.monotonic() > deadline:
+            raise StackError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
+
+
+@dataclass
+class Service:
+    """One long-running process of the stack, restartable with the same command line."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    log_path: Path
+    port: int | None = None
+    process: subprocess.Popen | None = None
+    _log: IO[bytes] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        if self.running:
+            raise StackError(f"{self.name} is running already")
+        self._close_log()
+        self._log = self.log_path.open("ab")
+        self._log.write(f"--- {time.strftime('%H:%M:%S')} start: {' '.join(self.argv)}\n".encode())
+        self._log.flush()
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            # Its own process group: a kill reaches whatever it forked, and a Ctrl-C in the
+            # terminal reaches pytest alone, which then stops the stack in order.
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        """A crash: SIGKILL to the whole process group, no chance to clean up."""
+        self._signal(signal.SIGKILL)
+        self._reap(timeout=10)
+
+    def terminate(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def stop(self, deadline: float) -> None:
+        """After `terminate()`: wait until `deadline` (monotonic), then kill."""
+        if self.process is not None and self.process.poll() is None:
+            try:
+                self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._signal(signal.SIGKILL)
+        self._reap(timeout=10)
+
+    def _signal(self, sig: signal.Signals) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, sig)  # the group outlives a dead leader's children
+
+    def _reap(self, timeout: float) -> None:
+        if self.process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=timeout)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # stragglers of the group
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def tail(self, chars: int = 3000) -> str:
+        if not self.log_path.exists():
+            return ""
+        with self.log_path.open("rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - chars))
+            return log.read().decode(errors="replace")
+
+
+@dataclass
+class Stack:
+    """A sandbox, daphne, a worker and beat; see the module docstring."""
+
+    workdir: Path
+    sandbox_args: tuple[str, ...] = ("--quiet-activity",)
+    redis_url: str = ""
+    env_overrides: dict[str, str] = field(default_factory=dict)
+    sandbox_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    services: dict[str, Service] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.redis_url:
+            from django.conf import settings
+
+            self.redis_url = settings.REDIS_URL  # the tests' database (tests/settings.py)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "logs").mkdir(exist_ok=True)
+        self.env = self._environment()
+        self.redis = redis.Redis.from_url(self.redis_url, decode_responses=True)
+        self.http = httpx.Client(timeout=10)
+        python = sys.executable
+        sandbox = (python, "-m", "sandbox", "--port", str(self.sandbox_port), *self.sandbox_args)
+        self._define("sandbox", *sandbox, port=self.sandbox_port)
+        self._define("web", *self._daphne(self.web_port), port=self.web_port)
+        self._define(
+            "worker",
+            *(python, "-m", "celery", "-A", "wallboard", "worker", "--pool=solo"),
+            *("--loglevel", "WARNING", "--without-mingle", "--without-gossip"),
+            *("--hostname", f"browser-tests-{os.getpid()}@%h"),
+        )
+        self._define(
+            "beat",
+            *(python, "-m", "celery", "-A", "wallboard", "beat", "--loglevel", "WARNING"),
+            *("--schedule", str(self.workdir / "celerybeat-schedule")),
+        )
+
+    # --- setup -------------------------------------------------------------------------------
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+        env.update(
+            {
+                # The production settings module, not tests.settings: these are servers.
+                "DJANGO_SETTINGS_MODULE": "wallboard.settings",
+                "DEBUG": "true",  # seed_demo's known password needs it; static files too
+                "REDIS_URL": self.redis_url,
+                "DATABASE_URL": f"sqlite:///{self.workdir / 'db.sqlite3'}",
+                "VOICE360_BASE_URL": f"{self.sandbox_url}/v3/voice",
+                "VOICE360_TIMEOUT_SECONDS": "3",
+                "ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "CHANNEL_LAYER_PREFIX": f"wallboard-browser-{secrets.token_hex(4)}",
+                # A sandbox that comes back is polled within seconds, not after 30 s of backoff.
+                "POLL_BACKOFF_MAX_SECONDS": "2",
+                "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
+        env.update(self.env_overrides)
+        return env
+
+    def _daphne(self, port: int, *options: str) -> tuple[str, ...]:
+        return (
+            *(sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port)),
+            *options,
+            "wallboard.asgi:application",
+        )
+
+    def _define(self, name: str, *argv: str, port: int | None = None) -> Service:
+        log = self.workdir / "logs" / f"{name}.log"
+        self.services[name] = Service(name, list(argv), self.env, log, port)
+        return self.services[name]
+
+    def manage(self, *args: str, timeout: float = 60) -> str:
+        """`manage.py <args>` with the stack's settings; raises with its output on failure."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise StackError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+        return result.stdout
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self, prepare: Callable[["Stack"], None] | None = None) -> None:
+        """Start everything and wait until the board has data. `prepare` runs once the sandbox
+        answers and the database is seeded, before the web process, worker and beat start."""
+        RUNNING.append(self)
+        try:
+            self.redis.flushdb()
+            self.start_service("sandbox", wait=False)
+            self.manage("migrate", "--noinput", "-v", "0")
+            self.manage("seed_demo")
+            self.wait_ready("sandbox")
+            if prepare is not None:
+                prepare(self)
+            for name in ("worker", "beat", "web"):
+                self.start_service(name, wait=False)
+            self.wait_ready("web")
+            self.wait_for_snapshot(after=0.0, timeout=60)
+        except BaseException:
+            self.stop()
+            raise
+
+    def start_service(self, name: str, *, wait: bool = True) -> None:
+        self.services[name].start()
+        if wait:
+            self.wait_ready(name)
+
+    def kill(self, name: str) -> None:
+        self.services[name].kill()
+
+    def ensure_running(self) -> None:
+        """Restart whatever a previous test left dead (e.g. one that failed mid-outage)."""
+        for name, service in self.services.items():
+            if not service.running and name in ("sandbox", "web", "worker", "beat"):
+                self.start_service(name)
+
+    def start_extra_web(self, name: str, *daphne_options: str) -> Service:
+        """A second daphne on a port of its own, e.g. with `--websocket_timeout 3`."""
+        port = free_port()
+        service = self._define(name, *self._daphne(port, *daphne_options), port=port)
+        self.start_service(name, wait=False)
+        self._wait_http(service, f"http://127.0.0.1:{port}/healthz")
+        return service
+
+    def stop(self) -> None:
+        """Stop every process: SIGTERM to all, a shared grace period, then SIGKILL."""
+        for service in self.services.values():
+            service.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
+        for service in self.services.values():
+            service.stop(deadline)
+        with contextlib.suppress(redis.RedisError):
+            self.redis.flushdb()
+        self.redis.close()
+        self.http.close()
+        if self in RUNNING:
+            RUNNING.remove(self)
+
+    # --- readiness -----------------------------------------------------------------------
+
+    def wait_ready(self, name: str, timeout: float = 30) -> None:
+        service = self.services[name]
+        if name == "sandbox":
+            self._wait_http(service, f"{self.sandbox_url}/control/health", timeout)
+        elif name == "web":
+            self._wait_http(service, self.url("/healthz"), timeout)
+        else:
+            # A worker or beat is ready when polls land again (both are needed for that).
+            self.wait_for_snapshot(after=time.time(), timeout=timeout)
+
+    def _wait_http(self, service: Service, url: str, timeout: float = 30) -> None:
+        def answers() -> bool:
+            self._check_alive(service)
+            return self.http.get(url, timeout=2).status_code == 200
+
+        wait_until(answers, timeout, f"{service.name} to answer {url}")
+
+    def _check_alive(self, *services: Service) -> None:
+        for service in services or self.services.values():
+            if service.process is not None and not service.running:
+                raise StackError(f"{service.name} exited:\n{service.tail()}")
+
+    def snapshot_state(self) -> tuple[int, float]:
+        """(version, fetched_at) of the account's snapshot in Redis; (0, 0.0) before the first."""
+        version, fetched_at = self.redis.hmget(f"wb:snapshot:{ACCOUNT_ID}", "version", "fetched_at")
+        return int(version or 0), float(fetched_at or 0.0)
+
+    def wait_for_snapshot(
+        self, *, after: float = 0.0, min_version: int = 1, timeout: float = 30
+    ) -> tuple[int, float]:
+        """Wait for a poll that succeeded after `after` (Unix time) with at least that version."""
+
+        def fresh() -> tuple[int, float] | None:
+            self._check_alive(*(self.services[n] for n in ("worker", "beat")))
+            version, fetched_at = self.snapshot_state()
+            return (version, fetched_at) if fetched_at > after and version >= min_version else None
+
+        return wait_until(fresh, timeout, "a fresh snapshot in Redis", every=0.1)  # type: ignore[return-value]
+
+    # --- addresses and the sandbox ---------------------------------------------------------
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.sandbox_port}"
+
+    def url(self, path: str, port: int | None = None) -> str:
+        return f"http://127.0.0.1:{port or self.web_port}{path}"
+
+    def tv_url(self, port: int | None = None) -> str:
+        return self.url(f"/tv/{demo.demo_kiosk_token()}/", port)
+
+    def public_url(self) -> str:
+        return self.url(f"/status/{demo.DEMO_BOARDS['public']}/")
+
+    def control(self, method: str, path: str, json: object | None = None) -> object:
+        """The sandbox's control API; raises on a non-2xx answer."""
+        response = self.http.request(method, f"{self.sandbox_url}/control{path}", json=json)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def api(self, method: str, path: str, json: object | None = None) -> dict:
+        """The sandbox's Voice360 API of the demo account, with its developer key."""
+        response = self.http.request(
+            method,
+            f"{self.sandbox_url}/v3/voice/{ACCOUNT_ID}{path}",
+            json=json,
+            headers={"X-API-Key": demo.sandbox_developer_key()},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def account_state(self) -> dict:
+        state = self.control("GET", "/state")
+        return next(a for a in state["accounts"] if a["id"] == ACCOUNT_ID)  # type: ignore[index]
+
+    # --- diagnostics -------------------------------------------------------------------------
+
+    def logs(self, names: Iterable[str] | None = None, chars: int = 3000) -> str:
+        parts = []
+        for name in names or self.services:
+            service = self.services[name]
+            parts.append(f"===== {name} ({service.log_path}), last {chars} characters\n")
+            parts.append(service.tail(chars) or "(empty)\n")
+        return "".join(parts)
