@@ -33,6 +33,7 @@ from wallboard import demo
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = demo.SANDBOX_ACCOUNT_ID
 STOP_SECONDS = 8.0
+CORE_SERVICES = ("sandbox", "web", "worker", "beat")
 # Every stack that is up, so a failing test can attach their logs (tests/browser/conftest.py).
 RUNNING: list["Stack"] = []
 
@@ -256,9 +257,12 @@ class Stack:
         self.services[name].kill()
 
     def ensure_running(self) -> None:
-        """Restart whatever a previous test left dead (e.g. one that failed mid-outage)."""
+        """Restart whatever a previous test left dead (e.g. one that failed mid-outage) and
+        stop the extra processes it left behind."""
+        for name in [n for n in self.services if n not in CORE_SERVICES]:
+            self.stop_extra(name)
         for name, service in self.services.items():
-            if not service.running and name in ("sandbox", "web", "worker", "beat"):
+            if not service.running:
                 self.start_service(name)
 
     def start_extra_web(self, name: str, *daphne_options: str) -> Service:
@@ -268,6 +272,11 @@ class Stack:
         self.start_service(name, wait=False)
         self._wait_http(service, f"http://127.0.0.1:{port}/healthz")
         return service
+
+    def stop_extra(self, name: str) -> None:
+        service = self.services.pop(name)
+        service.terminate()
+        service.stop(time.monotonic() + STOP_SECONDS)
 
     def stop(self) -> None:
         """Stop every process: SIGTERM to all, a shared grace period, then SIGKILL."""

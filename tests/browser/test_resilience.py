@@ -1,0 +1,94 @@
+"""The TV board when things break: the upstream API, the web process, a clean server close."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.board import Tab, agent_card, load_id, open_board, page_version
+from tests.stack import ACCOUNT_ID, Stack
+
+pytestmark = pytest.mark.browser
+
+WEI, AISHA = 125, 126
+DISCONNECTED = re.compile(r"\bis-disconnected\b")
+STALE = re.compile(r"\bis-stale\b")
+
+
+def test_it_turns_stale_while_the_api_is_down_and_live_when_it_returns(
+    stack: Stack, tab: Tab
+) -> None:
+    page = open_board(tab, stack.tv_url())
+    freshness = page.locator("#freshness")
+    expect(freshness).to_have_attribute("data-state", "live")
+
+    stack.kill("sandbox")
+
+    # Three poll intervals (2 s each) without a successful poll.
+    expect(freshness).to_have_attribute("data-state", "stale", timeout=20_000)
+    expect(freshness).to_be_visible()
+    expect(freshness.locator(".freshness__label")).to_have_text("STALE")
+    expect(freshness.locator("[data-age]")).to_have_text(re.compile(r"^data \d+:\d\d old$"))
+    expect(page.locator("body")).to_have_class(STALE)
+    # The last good data stays on screen, marked, never blank.
+    expect(agent_card(page, WEI).locator(".agent__name")).to_have_text("Wei Chen")
+
+    stack.start_service("sandbox")  # same port, a fresh simulated call centre
+
+    expect(freshness).to_have_attribute("data-state", "live", timeout=20_000)
+    expect(freshness.locator(".freshness__label")).to_have_text("LIVE")
+    expect(page.locator("body")).not_to_have_class(STALE)
+
+
+def test_it_reconnects_and_resyncs_after_the_web_process_restarts(stack: Stack, tab: Tab) -> None:
+    tab.expect_connection_errors = True  # Chromium logs each refused reconnect
+    page = open_board(tab, stack.tv_url())
+    document = load_id(page)
+    expect(agent_card(page, WEI)).to_have_attribute("data-status", "available")
+
+    stack.kill("web")
+
+    expect(page.locator("body")).to_have_class(DISCONNECTED)
+    expect(page.locator(".connection")).to_be_visible()
+    expect(page.locator(".connection")).to_contain_text("DISCONNECTED")
+    # While the page cannot hear about it: Wei starts a call and Aisha comes online.
+    version, _ = stack.snapshot_state()
+    stack.control(
+        "POST",
+        f"/accounts/{ACCOUNT_ID}/calls",
+        {"pk": WEI, "direction": "outbound", "peer": "+15550100300"},
+    )
+    stack.control("PATCH", f"/accounts/{ACCOUNT_ID}/agents/{AISHA}", {"registered": True})
+    stack.wait_for_snapshot(min_version=version + 1)
+    expect(agent_card(page, WEI)).to_have_attribute("data-status", "available")
+
+    stack.start_service("web")
+
+    expect(page.locator("body")).not_to_have_class(DISCONNECTED, timeout=40_000)
+    expect(agent_card(page, WEI)).to_have_attribute("data-status", "on_call")
+    expect(agent_card(page, AISHA)).to_have_attribute("data-status", "available")
+    expect(page.locator(".connection")).to_be_hidden()
+    assert page_version(page) == stack.snapshot_state()[0]
+    assert load_id(page) == document, "the page reloaded instead of reconnecting"
+
+
+def test_it_reconnects_by_itself_after_a_clean_close(stack: Stack, tab: Tab) -> None:
+    # daphne closes every websocket after --websocket_timeout with code 1000 (24 h by
+    # default); the htmx ws extension alone would stay down after that.
+    web = stack.start_extra_web("web-short-sockets", "--websocket_timeout", "3")
+    try:
+        page = open_board(tab, stack.tv_url(port=web.port))
+        document = load_id(page)
+
+        page.wait_for_function(
+            "window.__wb.closes.includes(1000) && window.__wb.opens >= 2"
+            " && !document.body.classList.contains('is-disconnected')",
+            timeout=20_000,
+        )
+
+        full_states = [f for f in tab.frames if 'data-kind="full"' in f]
+        assert len(full_states) >= 2, "the reconnected socket did not get the full state"
+        assert load_id(page) == document, "the page reloaded instead of reconnecting"
+        expect(agent_card(page, WEI).locator(".agent__name")).to_have_text("Wei Chen")
+    finally:
+        stack.stop_extra("web-short-sockets")
