@@ -61,6 +61,17 @@ class AgentView:
         return STATUS_LABELS[self.status]
 
     @property
+    def status_short(self) -> str:
+        """One short word for dense TV cards, where the icon and colour carry the rest."""
+        if self.status == "on_call":
+            return self.calls[0].direction_label if self.calls else "Call"
+        return STATUS_SHORT[self.status]
+
+    @property
+    def direction(self) -> str:
+        return self.calls[0].direction if self.calls else ""
+
+    @property
     def call_started_at(self) -> float | None:
         return min(c.started_at for c in self.calls) if self.calls else None
 
@@ -70,6 +81,12 @@ STATUS_LABELS: dict[AgentStatus, str] = {
     "on_call": "On call",
     "online": "Online",
     "offline": "Offline",
+}
+STATUS_SHORT: dict[AgentStatus, str] = {
+    "available": "Free",
+    "on_call": "Call",
+    "online": "Online",
+    "offline": "Off",
 }
 STATUS_ORDER: dict[AgentStatus, int] = {"on_call": 0, "available": 1, "online": 2, "offline": 3}
 
@@ -110,6 +127,21 @@ class QueueView:
     config: dict[str, object] | None = None
     members: tuple[str, ...] | None = None
     sparkline: Sparkline | None = None
+
+    @property
+    def open_label(self) -> str:
+        """What a public visitor is told first: whether the queue takes calls."""
+        return "Open" if self.is_ready else "Closed"
+
+    @property
+    def availability_label(self) -> str:
+        """The public summary of the counts, e.g. "3 agents available"."""
+        if not self.is_ready:
+            return "no agents online"
+        if self.agents_available == 0:
+            return "all agents busy"
+        plural = "agent" if self.agents_available == 1 else "agents"
+        return f"{self.agents_available} {plural} available"
 
 
 @dataclass(frozen=True)

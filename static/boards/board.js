@@ -5,9 +5,12 @@
  * - Reconnect forever: the htmx ws extension retries only after close codes 1006/1011/1012/1013;
  *   after any other close (daphne's 1000 after its websocket timeout, a proxy's 1001, ...)
  *   this script reconnects with jittered backoff. 4001 means the screen was unlinked: stop.
- * - Clock, call timers and the age of stale data tick here, from the server's clock.
- * - TVs shift by a pixel or two every few minutes against burn-in, and fit their tiles to the
- *   screen so that nothing scrolls.
+ * - Clock, call timers, the age of stale data and how long the socket has been down tick
+ *   here, from the server's clock.
+ * - The supervisor table keeps the sort the user chose across pushed row swaps, full-body
+ *   swaps and reloads.
+ * - TVs reload once a day (weak TV browsers degrade over weeks), only when the server answers.
+ * Layout (fitting a TV screen) and the burn-in shift are CSS only: see board.css.
  */
 (function () {
   "use strict";
@@ -16,6 +19,7 @@
   var UNLINKED = 4001;
   var body = document.body;
   var retries = 0;
+  var downSince = null; // server time (ms) when the socket went down
   var clockOffsetMs = 0; // server clock minus this browser's clock
 
   function serverNow() {
@@ -51,13 +55,14 @@
 
   body.addEventListener("htmx:wsAfterMessage", function () {
     readServerClock();
+    applySort();
     tick();
-    fit();
   });
 
   // --- connection state and reconnecting ------------------------------------------------
   body.addEventListener("htmx:wsOpen", function () {
     retries = 0;
+    downSince = null;
     body.classList.remove("is-disconnected");
   });
 
@@ -67,7 +72,7 @@
       body.classList.add("is-unlinked");
       return;
     }
-    body.classList.add("is-disconnected");
+    markDown();
     if (AUTO_RETRY_CODES.indexOf(code) >= 0) {
       return; // the extension retries these itself
     }
@@ -79,9 +84,15 @@
     }, delay);
   });
 
-  body.addEventListener("htmx:wsError", function () {
+  body.addEventListener("htmx:wsError", markDown);
+
+  function markDown() {
+    if (downSince === null) {
+      downSince = serverNow();
+    }
     body.classList.add("is-disconnected");
-  });
+    tick();
+  }
 
   // --- clock, timers, data age ------------------------------------------------------------
   function pad(n) {
@@ -118,110 +129,126 @@
         age.textContent = stale ? (fetchedAt ? "data " + duration(now / 1000 - fetchedAt) + " old" : "no data yet") : "";
       }
     }
+    var downFor = document.querySelector("[data-down-for]");
+    if (downFor) {
+      downFor.textContent = downSince === null ? "" : "for " + duration((now - downSince) / 1000);
+    }
+    var agos = document.querySelectorAll("time[data-epoch]");
+    for (var j = 0; j < agos.length; j++) {
+      var at = parseFloat(agos[j].getAttribute("data-epoch"));
+      agos[j].setAttribute("data-ago", at ? "(" + duration(now / 1000 - at) + " ago)" : "");
+    }
   }
 
-  // --- fitting a TV screen: no scrollbars, as large as the screen allows -----------------
-  function bestGrid(count, width, height, aspect) {
-    // Columns that give the largest tiles of the wanted aspect (width / height).
-    var best = { cols: 1, rowHeight: height };
-    var bestSize = 0;
-    for (var cols = 1; cols <= Math.max(1, count); cols++) {
-      var rows = Math.ceil(count / cols);
-      var cellW = width / cols;
-      var cellH = height / rows;
-      var size = Math.min(cellW / aspect, cellH);
-      if (size > bestSize) {
-        bestSize = size;
-        best = { cols: cols, rowHeight: Math.min(cellH, cellW / aspect * 1.6) };
+  // --- a daily reload for unattended screens ---------------------------------------------
+  // Long-lived pages on TV browsers leak and slow down over weeks; start afresh once a day,
+  // at a jittered moment, and only if the server answers (never reload into an error page).
+  var RELOAD_AFTER_MS = 24 * 3600 * 1000 + Math.random() * 3600 * 1000;
+  function dailyReload() {
+    var request = new XMLHttpRequest();
+    request.open("HEAD", window.location.href);
+    request.onload = function () {
+      if (request.status === 200) {
+        window.location.reload();
+      } else {
+        window.setTimeout(dailyReload, 60000);
       }
-    }
-    return best;
+    };
+    request.onerror = function () {
+      window.setTimeout(dailyReload, 60000);
+    };
+    request.send();
   }
 
-  function fit() {
-    if (body.getAttribute("data-audience") !== "tv" && body.getAttribute("data-audience") !== "public") {
-      return;
-    }
-    var main = document.getElementById("board-body");
-    var queues = main && main.querySelector(".queues");
-    var agents = main && main.querySelector(".agents");
-    if (!main) {
-      return;
-    }
-    var gap = parseFloat(getComputedStyle(main).rowGap) || 8;
-    var width = main.clientWidth;
-    var height = main.clientHeight;
-    var status = main.querySelector(".board-status");
-    if (status) {
-      height -= status.offsetHeight + (status.offsetHeight ? gap : 0);
-    }
-    var queueCount = queues ? queues.querySelectorAll(".tile").length : 0;
-    var agentCount = agents ? agents.querySelectorAll(".agent").length : 0;
-    var queueShare = agentCount ? (queueCount > 6 ? 0.42 : 0.34) : 1;
-    if (queues && queueCount) {
-      var qHeight = Math.floor(height * queueShare);
-      var q = bestGrid(queueCount, width, qHeight, 2.2);
-      queues.style.setProperty("--queue-cols", String(q.cols));
-      queues.style.setProperty("--queues-height", qHeight + "px");
-      queues.style.gridAutoRows = Math.floor((qHeight - gap * (Math.ceil(queueCount / q.cols) - 1)) / Math.ceil(queueCount / q.cols)) + "px";
-    }
-    if (agents && agentCount) {
-      var aHeight = height - (queues && queueCount ? Math.floor(height * queueShare) + gap : 0);
-      var a = bestGrid(agentCount, width, aHeight, 4.5);
-      var rows = Math.ceil(agentCount / a.cols);
-      agents.style.setProperty("--agent-cols", String(a.cols));
-      agents.style.setProperty("--agent-row", Math.floor((aHeight - gap * (rows - 1)) / rows) + "px");
-    }
-  }
+  // --- supervisor table: sort by a column, kept across every swap and reload ----------------
+  // The choice lives here and in sessionStorage, not in the table: a full-body swap replaces
+  // the table, a pushed row replaces a row in place; after either, the rows are sorted again.
+  var SORT_KEY = "wallboard-sort:" + window.location.pathname;
+  var sort = readSort();
 
-  // --- burn-in care: a subtle shift every few minutes -------------------------------------
-  var SHIFTS = [[0, 0], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1], [0, -1], [1, -1]];
-  var shift = 0;
-  function shiftPixels() {
-    if (body.getAttribute("data-audience") !== "tv") {
-      return;
-    }
-    shift = (shift + 1) % SHIFTS.length;
-    var frame = document.getElementById("board");
-    frame.style.transform = "translate(" + SHIFTS[shift][0] * 2 + "px," + SHIFTS[shift][1] * 2 + "px)";
-  }
-
-  // --- supervisor table: sort by a column, kept across pushed row updates ----------------
-  function sortTable(table, key) {
-    var tbody = table.tBodies[0];
-    var rows = Array.prototype.slice.call(tbody.rows);
-    rows.sort(function (a, b) {
-      if (key === "name") {
-        return a.cells[0].textContent.localeCompare(b.cells[0].textContent);
+  function readSort() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(SORT_KEY) || "null");
+      if (saved && typeof saved.key === "string") {
+        return { key: saved.key, dir: saved.dir === -1 ? -1 : 1 };
       }
+    } catch (e) { /* no storage (private mode, sandboxed iframe): keep it in memory */ }
+    return null;
+  }
+
+  function saveSort() {
+    try {
+      window.sessionStorage.setItem(SORT_KEY, JSON.stringify(sort));
+    } catch (e) { /* see readSort */ }
+  }
+
+  function rowName(row) {
+    return row.cells[0].textContent;
+  }
+
+  function compareRows(key) {
+    return function (a, b) {
+      var byName = rowName(a).localeCompare(rowName(b));
       if (key === "since") {
-        return (parseFloat(a.getAttribute("data-since")) || Infinity) - (parseFloat(b.getAttribute("data-since")) || Infinity);
+        // Longest call first: the earliest start; rows without a call last, by name.
+        var sa = parseFloat(a.getAttribute("data-since")) || Infinity;
+        var sb = parseFloat(b.getAttribute("data-since")) || Infinity;
+        return sa === sb ? byName : (sa < sb ? -1 : 1);
       }
-      return (parseInt(a.getAttribute("data-order"), 10) - parseInt(b.getAttribute("data-order"), 10)) ||
-        a.cells[0].textContent.localeCompare(b.cells[0].textContent);
+      if (key === "order") {
+        return (parseInt(a.getAttribute("data-order"), 10) - parseInt(b.getAttribute("data-order"), 10)) || byName;
+      }
+      return byName;
+    };
+  }
+
+  function applySort() {
+    var table = document.querySelector("table.sortable");
+    if (!table || !sort) {
+      return;
+    }
+    var headers = table.querySelectorAll("th[data-sort]");
+    for (var i = 0; i < headers.length; i++) {
+      var th = headers[i];
+      if (th.getAttribute("data-sort") === sort.key) {
+        th.setAttribute("aria-sort", sort.dir === 1 ? "ascending" : "descending");
+      } else {
+        th.removeAttribute("aria-sort");
+      }
+    }
+    var tbody = table.tBodies[0];
+    var rows = Array.prototype.slice.call(tbody.rows).filter(function (row) {
+      return row.id;
     });
-    rows.forEach(function (row) { tbody.appendChild(row); });
-    table.setAttribute("data-sorted-by", key);
+    var compare = compareRows(sort.key);
+    var dir = sort.dir;
+    rows.sort(function (a, b) {
+      return dir * compare(a, b);
+    });
+    // Move only rows that are out of place: fewer DOM writes, no flicker of the rest.
+    for (var j = 0; j < rows.length; j++) {
+      if (tbody.rows[j] !== rows[j]) {
+        tbody.insertBefore(rows[j], tbody.rows[j] || null);
+      }
+    }
   }
 
   body.addEventListener("click", function (event) {
     var th = event.target.closest && event.target.closest("th[data-sort]");
-    if (th) {
-      sortTable(th.closest("table"), th.getAttribute("data-sort"));
+    if (!th) {
+      return;
     }
-  });
-
-  body.addEventListener("htmx:oobAfterSwap", function () {
-    var table = document.querySelector("table[data-sorted-by]");
-    if (table) {
-      sortTable(table, table.getAttribute("data-sorted-by"));
-    }
+    var key = th.getAttribute("data-sort");
+    sort = { key: key, dir: sort && sort.key === key ? -sort.dir : 1 };
+    saveSort();
+    applySort();
   });
 
   readServerClock();
+  applySort();
   tick();
-  fit();
-  window.addEventListener("resize", fit);
   window.setInterval(tick, 1000);
-  window.setInterval(shiftPixels, 180000);
+  if (body.getAttribute("data-audience") === "tv") {
+    window.setTimeout(dailyReload, RELOAD_AFTER_MS);
+  }
 })();
