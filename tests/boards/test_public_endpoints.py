@@ -1,0 +1,120 @@
+"""The public JSON summary and SVG badges: cacheable by a CDN, open to every origin, and
+holding nothing about any person."""
+
+import time
+
+import pytest
+
+from accounts.models import Voice360Account
+from boards.models import Board
+from snapshots import store
+from snapshots.models import Snapshot
+from tests.boards.factories import agent, call, queue
+
+XSS = "<Sales & \"Co\" 'x'>"
+PEER = "+15551234567"
+
+
+@pytest.fixture
+def public_board(db, redis_client):
+    account = Voice360Account.objects.create(account_id=61, name="Demo")
+    board = Board.objects.create(title="Status", slug="status", account=account, is_public=True)
+    snapshot = Snapshot(
+        account_id=61,
+        source="key",
+        agents=[agent(1, "John Smith", calls=[call(PEER)]), agent(2, "Ada Byron")],
+        queues=[queue(100134, XSS, available=3), queue(100135, "Support", online=0, available=0)],
+    )
+    store.write_snapshot(61, snapshot, time.time(), expected_version=0, changed=True)
+    return board
+
+
+def test_the_json_lists_each_queue_with_its_readiness_and_counts(client, public_board):
+    response = client.get("/status/status.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["stale"] is False
+    sales, support = data["queues"]
+    assert sales["name"] == XSS
+    assert (sales["open"], sales["agents_available"], sales["summary"]) == (
+        True,
+        3,
+        "3 agents available",
+    )
+    assert (support["open"], support["status"], support["level"]) == (False, "Closed", "alert")
+
+
+@pytest.mark.parametrize("url", ["/status/status.json", "/status/status/badge/100134.svg"])
+def test_it_sends_cache_headers_and_cors(client, public_board, url):
+    response = client.get(url)
+    assert response["Cache-Control"] == "public, max-age=5"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["ETag"].startswith('"')
+
+
+@pytest.mark.parametrize("url", ["/status/status.json", "/status/status/badge/100134.svg"])
+def test_it_answers_304_when_the_etag_matches(client, public_board, url):
+    etag = client.get(url)["ETag"]
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/status/status.json", "/status/status/badge/100134.svg"])
+def test_it_names_no_agent_and_no_phone_number(client, public_board, url):
+    text = client.get(url).content.decode()
+    for secret in ("John", "Smith", "Ada", "Byron", PEER, "4567"):
+        assert secret not in text
+
+
+def test_the_badge_is_svg_with_the_queue_name_escaped(client, public_board):
+    response = client.get("/status/status/badge/100134.svg")
+    assert response["Content-Type"].startswith("image/svg+xml")
+    svg = response.content.decode()
+    assert svg.startswith("<svg ")
+    assert "<Sales" not in svg
+    assert "&lt;Sales &amp; &quot;Co&quot; &#x27;x&#x27;&gt;" in svg
+    assert "open · 3 available" in svg
+
+
+def test_the_badge_says_closed_when_nobody_is_online(client, public_board):
+    assert "closed" in client.get("/status/status/badge/100135.svg").content.decode()
+
+
+def test_the_badge_says_status_unknown_when_the_data_is_stale(client, public_board, redis_client):
+    snapshot = store.read_snapshot(61).snapshot
+    store.write_snapshot(61, snapshot, time.time() - 3600, expected_version=1, changed=True)
+    assert "status unknown" in client.get("/status/status/badge/100134.svg").content.decode()
+    assert client.get("/status/status.json").json()["stale"] is True
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/status/nope.json",
+        "/status/nope/badge/100134.svg",
+        "/status/status/badge/999.svg",
+    ],
+)
+def test_it_answers_404_for_an_unknown_board_or_queue(client, public_board, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/status/status.json", "/status/status/badge/100134.svg"])
+def test_it_answers_404_for_a_board_that_is_not_public(client, public_board, url):
+    Board.objects.filter(pk=public_board.pk).update(is_public=False)
+    assert client.get(url).status_code == 404
+
+
+def test_the_badge_of_a_queue_the_board_does_not_show_is_404(client, public_board):
+    Board.objects.filter(pk=public_board.pk).update(queue_ids=[100135])
+    assert client.get("/status/status/badge/100134.svg").status_code == 404
+
+
+def test_the_status_page_may_be_embedded_in_other_sites(client, public_board):
+    response = client.get("/status/status/")
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
