@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from tests import stack as stack_module
 from tests.browser.board import SAVED_ARTIFACTS, Tab, open_tab
-from tests.stack import Stack
+from tests.stack import ACCOUNT_ID, Stack
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -96,6 +96,53 @@ def stack(stack_pool: StackPool) -> Stack:
     running.control("POST", "/reset", {"quiet": True})
     reset_at = time.time()
     running.wait_for_snapshot(after=reset_at)
+    return running
+
+
+LARGE_BOARD_AGENTS = 200
+
+
+def _board_of_200_agents(stack: Stack) -> None:
+    """The large scenario 15 minutes in, and the floor TV showing every queue (20) and their
+    members, trimmed to exactly 200 agents."""
+    stack.control("POST", "/time/advance", {"seconds": 900})
+    queues = stack.account_state()["queues"]
+    members = sorted({pk for queue in queues for pk in queue["members"]})
+    extra = set(members[LARGE_BOARD_AGENTS:])
+    for queue in queues:
+        if extra & set(queue["members"]):
+            kept = [pk for pk in queue["members"] if pk not in extra]
+            stack.control(
+                "PATCH", f"/accounts/{ACCOUNT_ID}/queues/{queue['pk']}", {"members": kept}
+            )
+    if len(members) < LARGE_BOARD_AGENTS:
+        agents = [a["pk"] for a in stack.account_state()["agents"] if a["pk"] not in members]
+        last = queues[-1]
+        more = agents[: LARGE_BOARD_AGENTS - len(members)]
+        stack.control(
+            "PATCH",
+            f"/accounts/{ACCOUNT_ID}/queues/{last['pk']}",
+            {"members": last["members"] + more},
+        )
+    queue_ids = [queue["pk"] for queue in queues]
+    stack.manage(
+        "shell",
+        "-c",
+        "from boards.models import Board; Board.objects.filter(slug='floor-tv')"
+        f".update(queue_ids={queue_ids!r}, agent_scope='members')",
+    )
+
+
+@pytest.fixture
+def large_stack(stack_pool: StackPool) -> Stack:
+    """The sandbox's large scenario with its random activity, the floor TV showing 200 agents
+    and 20 queues."""
+    running = stack_pool.get(
+        "large",
+        lambda path: Stack(path, sandbox_args=("--scenario", "large")),
+        _board_of_200_agents,
+    )
+    running.ensure_running()
     return running
 
 
