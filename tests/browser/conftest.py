@@ -1,7 +1,7 @@
 """Browser tests: headless Debian Chromium (Playwright, no downloaded browser) against the real
 stack of tests/stack.py.
 
-One browser per session; a fresh context and page per test, which records console errors and
+One browser for the folder; a fresh context and page per test, which records console errors and
 every websocket frame it receives. At most one stack runs at a time (they share the tests'
 Redis database): tests ask for `stack` (the default, quiet sandbox) or `large_stack` (the
 sandbox's large scenario), and the pool stops one before starting the other.
@@ -149,8 +149,10 @@ def large_stack(stack_pool: StackPool) -> Stack:
 # --- the browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for all browser tests, closed (with Playwright's event loop) before the
+    rest of the suite runs its own loops."""
     if not CHROMIUM.exists():
         reason = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
         if _in_ci():
