@@ -149,15 +149,20 @@ def large_stack(stack_pool: StackPool) -> Stack:
 # --- the browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
-    """One Chromium for all browser tests, closed (with Playwright's event loop) before the
-    rest of the suite runs its own loops."""
+@pytest.fixture(scope="package", autouse=True)
+def _chromium_installed() -> None:
+    """Before any stack starts: skip without Chromium on a developer's machine, fail in CI."""
     if not CHROMIUM.exists():
         reason = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
         if _in_ci():
             pytest.fail(f"{reason}; CI must run the browser tests.", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One Chromium for all browser tests, closed (with Playwright's event loop) before the
+    rest of the suite runs its own loops."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
