@@ -183,7 +183,8 @@
   }
 
   function rowName(row) {
-    return row.cells[0].textContent;
+    var name = row.querySelector(".agent-row__name");
+    return name ? name.textContent : "";
   }
 
   function compareRows(key) {
@@ -203,11 +204,12 @@
   }
 
   function applySort() {
-    var table = document.querySelector("table.sortable");
-    if (!table || !sort) {
+    var table = document.querySelector(".sortable");
+    var group = table && table.querySelector(".agent-rows");
+    if (!group || !sort) {
       return;
     }
-    var headers = table.querySelectorAll("th[data-sort]");
+    var headers = table.querySelectorAll("[data-sort]");
     for (var i = 0; i < headers.length; i++) {
       var th = headers[i];
       if (th.getAttribute("data-sort") === sort.key) {
@@ -216,8 +218,7 @@
         th.removeAttribute("aria-sort");
       }
     }
-    var tbody = table.tBodies[0];
-    var rows = Array.prototype.slice.call(tbody.rows).filter(function (row) {
+    var rows = Array.prototype.slice.call(group.children).filter(function (row) {
       return row.id;
     });
     var compare = compareRows(sort.key);
@@ -227,14 +228,14 @@
     });
     // Move only rows that are out of place: fewer DOM writes, no flicker of the rest.
     for (var j = 0; j < rows.length; j++) {
-      if (tbody.rows[j] !== rows[j]) {
-        tbody.insertBefore(rows[j], tbody.rows[j] || null);
+      if (group.children[j] !== rows[j]) {
+        group.insertBefore(rows[j], group.children[j] || null);
       }
     }
   }
 
   body.addEventListener("click", function (event) {
-    var th = event.target.closest && event.target.closest("th[data-sort]");
+    var th = event.target.closest && event.target.closest(".sortable [data-sort]");
     if (!th) {
       return;
     }
