@@ -48,8 +48,11 @@ class Tab:
 
 # Records the page's websocket events for assertions; an init script, not a page script.
 WATCH_SOCKETS = """
-window.__wb = {opens: 0, closes: [], loadId: Math.random()};
+window.__wb = {opens: 0, closes: [], fullStates: 0, loadId: Math.random()};
 document.addEventListener("htmx:wsOpen", function () { window.__wb.opens += 1; });
+document.addEventListener("htmx:wsAfterMessage", function (event) {
+  if (event.detail.message.indexOf('data-kind="full"') >= 0) { window.__wb.fullStates += 1; }
+});
 document.addEventListener("htmx:wsClose", function (event) {
   window.__wb.closes.push(event.detail.event.code);
 });
