@@ -99,18 +99,21 @@ def render_board(view: BoardView) -> RenderedBoard:
     return RenderedBoard(view.version, view.fetched_at, body, fragments)
 
 
-def freshness_html(fetched_at: float | None, stale: bool) -> SafeString:
+def freshness_html(fetched_at: float | None, stale: bool, error: str | None = None) -> SafeString:
     """The one element that says whether the data is live or stale, and since when.
 
-    The web process swaps it in when staleness flips; the page ticks the age shown. It also
-    carries the server's clock, so call timers on a TV with a wrong clock still add up.
+    The web process swaps it in when staleness flips (for supervisors also when the poller's
+    error changes, and every few seconds, so "last success" stays true); the page ticks the
+    age shown. `error` is for supervisor and admin pages only. It also carries the server's
+    clock, so call timers on a TV with a wrong clock still add up.
     """
     state = "stale" if stale or fetched_at is None else "live"
     label = "STALE" if state == "stale" else "LIVE"
     at = "" if fetched_at is None else f"{fetched_at:.3f}"
+    error_attr = "" if error is None else f' data-error="{html.escape(error[:300])}"'
     return mark_safe(  # noqa: S308 - every value is ours and escaped
         f'<div id="freshness" class="freshness freshness--{state}" data-state="{state}" '
-        f'data-fetched-at="{html.escape(at)}" data-server-now="{time.time():.3f}">'
+        f'data-fetched-at="{at}" data-server-now="{time.time():.3f}"{error_attr}>'
         f'<span class="freshness__label">{label}</span>'
         f'<span class="freshness__age" data-age></span></div>'
     )

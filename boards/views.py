@@ -30,6 +30,14 @@ PUBLIC_MAX_AGE = 5
 BADGE_COLOURS = {"ok": "#2fc596", "warning": "#f0e442", "alert": "#e495c2", "stale": "#98a2b3"}
 
 
+def _current_error(settings: BoardSettings, audience: Audience) -> str | None:
+    """The poller's error while polls fail, for supervisor and admin pages only."""
+    if audience not in ("supervisor", "admin"):
+        return None
+    health = store.read_health(settings.account_id)
+    return health.last_error if health.consecutive_failures else None
+
+
 def _page(
     request: HttpRequest, board: Board, audience: Audience, ws_path: str, template: str
 ) -> HttpResponse:
@@ -44,7 +52,7 @@ def _page(
         "audience": audience,
         "version": cached.version,
         "body": cached.body,
-        "freshness": freshness_html(fetched_at, stale),
+        "freshness": freshness_html(fetched_at, stale, _current_error(settings, audience)),
         "ws_path": ws_path,
     }
     return render(request, template, context)

@@ -33,7 +33,7 @@ from boards import feeds
 from boards.presenters import STALE_AFTER_INTERVALS, Audience, BoardSettings
 from boards.rendering import freshness_html, full_message, version_marker
 from polling.budget import EFFECTIVE_INTERVALS_KEY
-from snapshots.store import snapshot_key
+from snapshots.store import health_key, snapshot_key
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ CLOSE_SERVICE_RESTART = 1012
 CLOSE_TRY_AGAIN = 1013
 
 WATCH_SECONDS = 1.0
+# Supervisors see "last success" and the poller's error: refresh them at least this often.
+DETAIL_FRESHNESS_SECONDS = 10.0
 STALL_SECONDS = 30.0
 # A feed whose viewers trail the snapshot for this long missed a message: resync it.
 LAG_TOLERANCE_SECONDS = 2.0
@@ -114,6 +116,8 @@ class Feed:
     version: int = 0  # newest version seen (update, full state or watchdog)
     fetched_at: float | None = None
     stale: bool = False
+    error: str | None = None  # the poller's current error (supervisor and admin feeds only)
+    pushed_fetched_at: float | None = None
     lag_since: float | None = None
     _full: tuple[int, str] | None = None
     _loading: asyncio.Future | None = None
@@ -122,8 +126,12 @@ class Feed:
     def group(self) -> str:
         return feeds.feed_group(self.settings.id, self.audience)
 
+    @property
+    def shows_detail(self) -> bool:
+        return self.audience in ("supervisor", "admin")
+
     def freshness(self) -> str:
-        return freshness_html(self.fetched_at, self.stale)
+        return freshness_html(self.fetched_at, self.stale, self.error)
 
     async def full_state(self) -> tuple[int, str]:
         """The feed's full state as (version, text); loads from Redis (or renders) at most
@@ -166,12 +174,24 @@ class Feed:
             if viewer.version < self.version:
                 viewer.request_full()
 
-    def set_freshness(self, fetched_at: float | None, stale: bool) -> None:
+    def set_freshness(
+        self, fetched_at: float | None, stale: bool, error: str | None = None
+    ) -> None:
+        """Push #freshness when what it shows changed: always when staleness flips; for
+        supervisors also when the poller's error changes and every few seconds of polls."""
         if fetched_at is not None:
             self.fetched_at = max(self.fetched_at or 0.0, fetched_at)
-        if stale == self.stale:
+        error = error if self.shows_detail else None
+        changed = stale != self.stale or error != self.error
+        due = (
+            self.shows_detail
+            and self.fetched_at is not None
+            and self.fetched_at - (self.pushed_fetched_at or 0.0) >= DETAIL_FRESHNESS_SECONDS
+        )
+        self.stale, self.error = stale, error
+        if not (changed or due):
             return
-        self.stale = stale
+        self.pushed_fetched_at = self.fetched_at
         # Versioned like every message: a page that holds an older version asks for the full
         # state instead of showing new freshness over old data.
         text = version_marker(self.version, None, "status") + self.freshness()
@@ -283,11 +303,12 @@ class Broadcaster:
         state = await self._account_state(accounts)
         now = time.time()
         for feed in feeds_now:
-            version, fetched_at, interval = state.get(feed.settings.account_id, (None, None, None))
-            fetched = fetched_at if fetched_at is not None else feed.fetched_at
-            every = max(feed.settings.poll_interval, interval or 0.0)
+            account = state.get(feed.settings.account_id, AccountState())
+            fetched = account.fetched_at if account.fetched_at is not None else feed.fetched_at
+            every = max(feed.settings.poll_interval, account.interval or 0.0)
             stale = fetched is None or now - fetched > STALE_AFTER_INTERVALS * every
-            feed.set_freshness(fetched_at, stale)
+            feed.set_freshness(account.fetched_at, stale, account.error)
+            version = account.version
             self._heal_lag(feed, version, now)
             for viewer in list(feed.viewers):
                 if viewer.stalled(time.monotonic()):
@@ -309,10 +330,8 @@ class Broadcaster:
             feed.lag_since = None
             feed.resync()
 
-    async def _account_state(
-        self, accounts: list[int]
-    ) -> dict[int, tuple[int | None, float | None, float | None]]:
-        """Per account: snapshot version, fetched_at, effective interval; {} if Redis is away."""
+    async def _account_state(self, accounts: list[int]) -> dict[int, "AccountState"]:
+        """What the watchdog needs of each account; {} while Redis is away."""
         if not accounts:
             return {}
         try:
@@ -320,19 +339,29 @@ class Broadcaster:
                 for account_id in accounts:
                     pipe.hmget(snapshot_key(account_id), "version", "fetched_at")
                     pipe.hget(EFFECTIVE_INTERVALS_KEY, str(account_id))
+                    pipe.hmget(health_key(account_id), "last_error", "consecutive_failures")
                 raw = await pipe.execute()
         except Exception:
             logger.warning("cannot read account state from Redis", exc_info=True)
             return {}
         state = {}
         for i, account_id in enumerate(accounts):
-            (version, fetched_at), interval = raw[2 * i], raw[2 * i + 1]
-            state[account_id] = (
-                int(version) if version else None,
-                float(fetched_at) if fetched_at else None,
-                float(interval) if interval else None,
+            (version, fetched_at), interval, (error, failures) = raw[3 * i : 3 * i + 3]
+            state[account_id] = AccountState(
+                version=int(version) if version else None,
+                fetched_at=float(fetched_at) if fetched_at else None,
+                interval=float(interval) if interval else None,
+                error=error if failures and int(failures) > 0 else None,
             )
         return state
+
+
+@dataclass(frozen=True)
+class AccountState:
+    version: int | None = None
+    fetched_at: float | None = None
+    interval: float | None = None
+    error: str | None = None  # set while polls fail
 
 
 _broadcasters: dict[asyncio.AbstractEventLoop, Broadcaster] = {}

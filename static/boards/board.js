@@ -133,10 +133,32 @@
     if (downFor) {
       downFor.textContent = downSince === null ? "" : "for " + duration((now - downSince) / 1000);
     }
+    followFreshness(freshness);
     var agos = document.querySelectorAll("time[data-epoch]");
     for (var j = 0; j < agos.length; j++) {
       var at = parseFloat(agos[j].getAttribute("data-epoch"));
       agos[j].setAttribute("data-ago", at ? "(" + duration(now / 1000 - at) + " ago)" : "");
+    }
+  }
+
+  // Supervisor health: "last success" and the poller's current error come with #freshness,
+  // which the server refreshes every few seconds, not only when the board changes.
+  function followFreshness(freshness) {
+    if (!freshness) {
+      return;
+    }
+    var fetchedAt = parseFloat(freshness.getAttribute("data-fetched-at"));
+    var success = document.querySelector("time[data-follows-freshness]");
+    if (success && fetchedAt > (parseFloat(success.getAttribute("data-epoch")) || 0)) {
+      success.setAttribute("data-epoch", String(fetchedAt));
+      success.textContent = new Date(fetchedAt * 1000).toISOString().slice(11, 19) + " UTC";
+    }
+    var errorText = document.querySelector("[data-error-text]");
+    var errorChip = document.querySelector("[data-error-chip]");
+    if (errorText && errorChip) {
+      var error = freshness.getAttribute("data-error");
+      errorText.textContent = error || "none";
+      errorChip.hidden = !error;
     }
   }
 

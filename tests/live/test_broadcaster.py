@@ -140,3 +140,22 @@ async def test_the_watchdog_marks_old_data_stale_and_resyncs_viewers_that_missed
     await _settle(viewer)
     assert socket.sent[-1].startswith("full@3")
     broadcaster.feeds.clear()
+
+
+async def test_supervisors_get_last_success_and_errors_kept_current_tvs_only_flips():
+    tv_socket, supervisor_socket = Socket(), Socket()
+    tv, (tv_viewer,) = _feed_with(tv_socket)
+    supervisor = FullStateFeed(BOARD, "supervisor", redis=None)
+    viewer = Viewer(send=supervisor_socket.send, close=supervisor_socket.close, feed=supervisor)
+    supervisor.viewers.add(viewer)
+
+    for fetched_at, error in [(100.0, None), (104.0, None), (111.0, "GET /61/availability: 503")]:
+        # the first poll seen; 4 s later nothing worth a message; then an error
+        for feed in (tv, supervisor):
+            feed.set_freshness(fetched_at, stale=False, error=error)
+        await _settle(tv_viewer, viewer)
+
+    assert tv_socket.sent == []  # never stale, no error shown on TVs
+    assert len(supervisor_socket.sent) == 2  # the first poll, then the error
+    assert 'data-error="GET /61/availability: 503"' in supervisor_socket.sent[-1]
+    assert 'data-fetched-at="111.000"' in supervisor_socket.sent[-1]
