@@ -12,6 +12,7 @@ process group and writes to its own log file; `stop()` leaves nothing behind.
     stack.stop()
 """
 
+import atexit
 import contextlib
 import os
 import secrets
@@ -40,6 +41,14 @@ RUNNING: list["Stack"] = []
 
 class StackError(RuntimeError):
     pass
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """Should pytest itself die before its fixtures' teardown, still leave no process behind."""
+    for stack in list(RUNNING):
+        for service in stack.services.values():
+            service.kill()
 
 
 def wait_until(
@@ -255,6 +264,11 @@ class Stack:
 
     def kill(self, name: str) -> None:
         self.services[name].kill()
+
+    def restart(self, name: str) -> None:
+        """A crash and a restart: SIGKILL, then the same command on the same port."""
+        self.kill(name)
+        self.start_service(name)
 
     def ensure_running(self) -> None:
         """Restart whatever a previous test left dead (e.g. one that failed mid-outage) and

@@ -1,6 +1,7 @@
 """The TV board when things break: the upstream API, the web process, a clean server close."""
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -92,3 +93,33 @@ def test_it_reconnects_by_itself_after_a_clean_close(stack: Stack, tab: Tab) -> 
     finally:
         tab.page.close()  # before its server goes, or it would try to reconnect
         stack.stop_extra("web-short-sockets")
+
+
+@pytest.mark.xfail(
+    reason="After Redis loses its data (docker-compose runs it without persistence) snapshot "
+    "versions restart at 1, but live/broadcaster.py keeps the higher versions it saw before "
+    "(Viewer.offer_update drops version <= its own, Broadcaster._heal_lag only resyncs when "
+    "Redis is ahead, Feed.full_state serves its cached older render): the board freezes "
+    "until the new versions pass the old ones.",
+    strict=False,
+)
+def test_it_follows_the_data_again_after_redis_lost_it(stack: Stack, tab: Tab) -> None:
+    page = open_board(tab, stack.tv_url())
+    for registered in (True, False):  # a board that has run a while is a few versions in
+        version, _ = stack.snapshot_state()
+        stack.control("PATCH", f"/accounts/{ACCOUNT_ID}/agents/{AISHA}", {"registered": registered})
+        stack.wait_for_snapshot(min_version=version + 1)
+    expect(page.locator("#wb-version")).to_have_attribute("data-version", str(version + 1))
+    try:
+        stack.redis.flushdb()  # what a Redis restart without persistence leaves
+        stack.wait_for_snapshot(after=time.time())
+        stack.control(
+            "POST",
+            f"/accounts/{ACCOUNT_ID}/calls",
+            {"pk": WEI, "direction": "outbound", "peer": "+15550100300"},
+        )
+
+        expect(agent_card(page, WEI)).to_have_attribute("data-status", "on_call", timeout=10_000)
+    finally:
+        tab.page.close()
+        stack.restart("web")  # the next tests get a web process without the old versions
