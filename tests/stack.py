@@ -170,7 +170,9 @@ class Stack:
         python = sys.executable
         sandbox = (python, "-m", "sandbox", "--port", str(self.sandbox_port), *self.sandbox_args)
         self._define("sandbox", *sandbox, port=self.sandbox_port)
-        self._define("web", *self._daphne(self.web_port), port=self.web_port)
+        # The Procfile's web options; an extra web process (start_extra_web) may add others.
+        web_options = ("--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1")
+        self._define("web", *self._daphne(self.web_port, *web_options), port=self.web_port)
         self._define(
             "worker",
             *(python, "-m", "celery", "-A", "wallboard", "worker", "--pool=solo"),
