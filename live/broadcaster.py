@@ -159,7 +159,10 @@ class Feed:
 
     def apply_update(self, message: dict) -> None:
         version = int(message["version"])
-        self.version = max(self.version, version)
+        if version < self.version:
+            self.restart(version)  # Redis lost its data: versions started again at 1
+            return
+        self.version = version
         self._full = None  # the stored render is newer than ours now
         if message.get("fetched_at"):
             self.fetched_at = max(self.fetched_at or 0.0, float(message["fetched_at"]))
@@ -167,6 +170,16 @@ class Feed:
         prev = int(message["prev"])
         for viewer in self.viewers:
             viewer.offer_update(version, prev, text)
+
+    def restart(self, version: int) -> None:
+        """Versions went backwards (a Redis without persistence restarted): forget what the
+        viewers hold and send each the full state as it is now."""
+        logger.warning("%s: versions restarted (%s after %s)", self.group, version, self.version)
+        self.version = version
+        self._full = None
+        for viewer in self.viewers:
+            viewer.version = -1
+            viewer.request_full()
 
     def resync(self) -> None:
         self._full = None
@@ -317,6 +330,9 @@ class Broadcaster:
 
     @staticmethod
     def _heal_lag(feed: Feed, version: int | None, now: float) -> None:
+        if version is not None and version < feed.version:
+            feed.restart(version)
+            return
         if version is None or version <= feed.version:
             feed.lag_since = None
             return

@@ -95,14 +95,6 @@ def test_it_reconnects_by_itself_after_a_clean_close(stack: Stack, tab: Tab) -> 
         stack.stop_extra("web-short-sockets")
 
 
-@pytest.mark.xfail(
-    reason="After Redis loses its data (docker-compose runs it without persistence) snapshot "
-    "versions restart at 1, but live/broadcaster.py keeps the higher versions it saw before "
-    "(Viewer.offer_update drops version <= its own, Broadcaster._heal_lag only resyncs when "
-    "Redis is ahead, Feed.full_state serves its cached older render): the board freezes "
-    "until the new versions pass the old ones.",
-    strict=False,
-)
 def test_it_follows_the_data_again_after_redis_lost_it(stack: Stack, tab: Tab) -> None:
     page = open_board(tab, stack.tv_url())
     for registered in (True, False):  # a board that has run a while is a few versions in

@@ -159,3 +159,24 @@ async def test_supervisors_get_last_success_and_errors_kept_current_tvs_only_fli
     assert len(supervisor_socket.sent) == 2  # the first poll, then the error
     assert 'data-error="GET /61/availability: 503"' in supervisor_socket.sent[-1]
     assert 'data-fetched-at="111.000"' in supervisor_socket.sent[-1]
+
+
+async def test_versions_that_start_again_after_redis_lost_its_data_bring_the_full_state(
+    redis_client,
+):
+    broadcaster = get_broadcaster()
+    socket = Socket()
+    feed, (viewer,) = _feed_with(socket)
+    feed.version = viewer.version = 40
+    broadcaster.feeds[feed.group] = feed
+    redis_client.hset("wb:snapshot:61", mapping={"version": 1, "fetched_at": time.time()})
+
+    await broadcaster.watch_once()
+    await _settle(viewer)
+    assert socket.sent == ["full@1"]
+    assert viewer.version == 1
+
+    feed.apply_update({"version": 2, "prev": 1, "fetched_at": None, "text": "diff@2"})
+    await _settle(viewer)
+    assert socket.sent[-1] == "diff@2"
+    broadcaster.feeds.clear()
