@@ -12,6 +12,8 @@ a short max-age and CORS open to every origin.
 import hashlib
 import time
 
+from csp.decorators import csp_replace
+from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django_ratelimit.decorators import ratelimit
 
 from boards.feeds import board_settings, current_render
 from boards.models import Board, KioskToken, hash_token
@@ -58,6 +61,21 @@ def _page(
     return render(request, template, context)
 
 
+def _public_rate(group: str, request: HttpRequest) -> str:
+    return django_settings.PUBLIC_RATE_LIMIT
+
+
+# Routes anyone may call are limited per client IP (429 past PUBLIC_RATE_LIMIT).
+per_ip_limit = ratelimit(key="ip", rate=_public_rate, block=True)
+
+
+def _embeddable(view):
+    """Public status pages may be framed, by EMBED_ALLOWED_ORIGINS only; nothing else may."""
+    view = xframe_options_exempt(view)
+    return csp_replace({"frame-ancestors": django_settings.EMBED_ALLOWED_ORIGINS})(view)
+
+
+@per_ip_limit
 def tv(request: HttpRequest, token: str) -> HttpResponse:
     found = KioskToken.objects.find(token)
     if found is None:
@@ -79,7 +97,8 @@ def supervisor(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, board, audience, ws_path, "boards/supervisor.html")
 
 
-@xframe_options_exempt  # made to be embedded in other sites' pages
+@per_ip_limit
+@_embeddable
 def public_status(request: HttpRequest, slug: str) -> HttpResponse:
     board = _public_board(slug)
     return _page(request, board, "public", f"/ws/status/{slug}/", "boards/status.html")
@@ -126,6 +145,7 @@ def _public_queue(queue: QueueView) -> dict:
     }
 
 
+@per_ip_limit
 def public_json(request: HttpRequest, slug: str) -> HttpResponse:
     board = _public_board(slug)
     queues, stale = _public_queues(board)
@@ -156,6 +176,7 @@ def _text_width(text: str) -> int:
     return round(len(text) * 6.8)
 
 
+@per_ip_limit
 def public_badge(request: HttpRequest, slug: str, queue_id: int) -> HttpResponse:
     board = _public_board(slug)
     queues, stale = _public_queues(board)

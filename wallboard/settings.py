@@ -1,5 +1,6 @@
 """Django settings, read from the environment (see .env.example for every variable)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "template_partials",
+    "axes",
     "accounts",
     "polling",
     "boards",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wallboard.urls"
@@ -153,6 +158,48 @@ LOGGING = {
         "celery.beat": {"level": "WARNING"},
     },
 }
+
+# --- Security (README "Security") ----------------------------------------------------------
+# A strict Content-Security-Policy: no inline scripts or styles, no eval, framed by nobody.
+# Public status pages alone may be framed, by the sites in EMBED_ALLOWED_ORIGINS.
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", ["*"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],  # 'self' covers ws:/wss: to this host (CSP level 3)
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+
+# Password guessing: django-axes locks a username+IP out after failed logins.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Our own public routes are limited per client IP (django-ratelimit, counted in Redis).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "wb-cache",
+    }
+}
+PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/m")
+RATELIMIT_VIEW = "wallboard.views.rate_limited"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

@@ -42,3 +42,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     }
     healthy = checks["redis"] and checks["database"]
     return JsonResponse({"ok": healthy, **checks}, status=200 if healthy else 503)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """What django-ratelimit answers past PUBLIC_RATE_LIMIT: 429, not its default 403."""
+    response = HttpResponse("Too many requests; try again in a minute.\n", status=429)
+    response["Retry-After"] = "60"
+    response["Content-Type"] = "text/plain; charset=utf-8"
+    return response
