@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from boards import screens
 from boards.models import Board, KioskToken, QueueThreshold
 from live.control import unlink_screen
 
@@ -45,11 +46,27 @@ class BoardAdmin(admin.ModelAdmin):
 
 @admin.register(KioskToken)
 class KioskTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "board", "is_active", "last_seen_at", "created_at")
+    list_display = ("name", "board", "is_active", "connection", "last_seen_at", "created_at")
     list_filter = ("board",)
-    fields = ("board", "name", "created_at", "rotated_at", "revoked_at", "last_seen_at")
-    readonly_fields = ("created_at", "rotated_at", "revoked_at", "last_seen_at")
+    fields = (
+        "board",
+        "name",
+        "connection",
+        "created_at",
+        "rotated_at",
+        "revoked_at",
+        "last_seen_at",
+    )
+    readonly_fields = ("connection", "created_at", "rotated_at", "revoked_at", "last_seen_at")
     actions = ["rotate", "revoke"]
+
+    @admin.display(description="Screen")
+    def connection(self, token: KioskToken) -> str:
+        # One Redis GET a row: the admin lists a handful of screens, not thousands.
+        if token.revoked_at is not None:
+            return "revoked"
+        since = screens.connected_since([token.pk])[token.pk]
+        return "● connected" if since else "○ not connected"
 
     def save_model(self, request: HttpRequest, obj: KioskToken, form, change: bool) -> None:
         if change:

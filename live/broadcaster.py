@@ -42,6 +42,8 @@ CLOSE_SERVICE_RESTART = 1012
 CLOSE_TRY_AGAIN = 1013
 
 WATCH_SECONDS = 1.0
+# A TV counts as connected while its key lives; web processes renew it this often.
+SCREEN_RENEW_SECONDS = 10.0
 # Supervisors see "last success" and the poller's error: refresh them at least this often.
 DETAIL_FRESHNESS_SECONDS = 10.0
 STALL_SECONDS = 30.0
@@ -56,6 +58,7 @@ class Viewer:
     send: Callable[[str], Awaitable[None]]
     close: Callable[[int], Awaitable[None]]  # takes a websocket close code
     feed: "Feed | None" = None
+    kiosk_token_id: int | None = None  # a TV's screen, for "connected" in the admin
     version: int = -1
     busy_since: float | None = None
     behind: bool = False
@@ -222,6 +225,7 @@ class Broadcaster:
             settings.REDIS_URL, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
         )
         self.channel: str | None = None
+        self._screens_renewed = 0.0
         self._tasks: list[asyncio.Task] = []
         self._started = asyncio.Lock()
 
@@ -252,6 +256,9 @@ class Broadcaster:
             return
         feed.viewers.discard(viewer)
         viewer.feed = None
+        if viewer.kiosk_token_id is not None and viewer.kiosk_token_id not in self._screens():
+            with contextlib.suppress(Exception):
+                await self.redis.delete(screen_key(viewer.kiosk_token_id))
         if not feed.viewers and self.feeds.get(feed.group) is feed:
             del self.feeds[feed.group]
             await self.layer.group_discard(feed.group, self.channel)
@@ -309,8 +316,32 @@ class Broadcaster:
             except Exception:
                 logger.warning("feed watchdog failed", exc_info=True)
 
+    def _screens(self) -> set[int]:
+        return {
+            v.kiosk_token_id
+            for feed in self.feeds.values()
+            for v in feed.viewers
+            if v.kiosk_token_id is not None
+        }
+
+    async def mark_screens(self, token_ids: set[int] | None = None) -> None:
+        """Note that these TVs (default: every TV of this process) are connected now."""
+        ids = self._screens() if token_ids is None else token_ids
+        if not ids:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for token_id in ids:
+                pipe.set(screen_key(token_id), f"{time.time():.0f}", ex=SCREEN_TTL_SECONDS)
+            await pipe.execute()
+
     async def watch_once(self) -> None:
-        """Mark stale feeds, resync lagging ones, drop stalled viewers."""
+        """Mark stale feeds, resync lagging ones, drop stalled viewers, renew TV presence."""
+        if time.monotonic() - self._screens_renewed >= SCREEN_RENEW_SECONDS:
+            self._screens_renewed = time.monotonic()
+            try:
+                await self.mark_screens()
+            except Exception:
+                logger.warning("cannot renew screen presence in Redis", exc_info=True)
         feeds_now = list(self.feeds.values())
         accounts = sorted({f.settings.account_id for f in feeds_now})
         state = await self._account_state(accounts)
@@ -378,6 +409,13 @@ class AccountState:
     fetched_at: float | None = None
     interval: float | None = None
     error: str | None = None  # set while polls fail
+
+
+SCREEN_TTL_SECONDS = 30
+
+
+def screen_key(token_id: int) -> str:
+    return f"wb:screen:{token_id}"
 
 
 _broadcasters: dict[asyncio.AbstractEventLoop, Broadcaster] = {}

@@ -16,6 +16,7 @@ from boards.feeds import board_settings
 from boards.models import Board, KioskToken
 from boards.presenters import Audience, BoardSettings
 from live.broadcaster import Viewer, get_broadcaster
+from wallboard.access_log import redact_path
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +36,25 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         allowed = await self.authorize()
+        path = redact_path(self.scope.get("path", ""))
         if allowed is None:
+            logger.info("websocket refused %s", path)
             await self.close()  # before accept: the handshake is refused with 403
             return
         board, audience = allowed
+        logger.info("websocket open %s board=%s audience=%s", path, board.id, audience)
         await self.accept()
         self.viewer = Viewer(send=self.send_text, close=self.close_with)
-        await get_broadcaster().join(board, audience, self.viewer)
+        self.viewer.kiosk_token_id = self.kiosk_token_id
+        broadcaster = get_broadcaster()
+        await broadcaster.join(board, audience, self.viewer)
+        if self.kiosk_token_id is not None:
+            await broadcaster.mark_screens({self.kiosk_token_id})
         self.viewer.request_full()
+
+    @property
+    def kiosk_token_id(self) -> int | None:
+        return None
 
     async def send_text(self, text: str) -> None:
         await self.base_send({"type": "websocket.send", "text": text})
@@ -69,6 +81,10 @@ class TvConsumer(FeedConsumer):
     """A wall TV, let in by the kiosk token in its URL."""
 
     token: KioskToken | None = None
+
+    @property
+    def kiosk_token_id(self) -> int | None:
+        return None if self.token is None else self.token.pk
 
     @database_sync_to_async
     def _find(self, plain: str) -> tuple[KioskToken, BoardSettings] | None:

@@ -154,3 +154,16 @@ async def test_a_supervisor_needs_the_board_granted(wallboard, tv_token):
     supervisor = await _connect("/ws/wallboard/boards/floor/", app=router, user=user)
     assert "John Smith" in await supervisor.receive_from()
     await supervisor.disconnect()
+
+
+async def test_a_connected_tv_is_shown_connected_until_it_leaves(wallboard, tv_token, redis_client):
+    from boards.screens import connected_since
+
+    await _poll()
+    token = await KioskToken.objects.aget()
+    assert connected_since([token.pk])[token.pk] is None
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    await tv.receive_from()
+    assert connected_since([token.pk])[token.pk] is not None
+    await tv.disconnect()
+    assert connected_since([token.pk])[token.pk] is None

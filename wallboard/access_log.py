@@ -1,0 +1,67 @@
+"""One log line per HTTP request, with secrets taken out of the path.
+
+Daphne's own access log prints paths as they came, kiosk tokens included, so it is off
+(`--access-log /dev/null` in the Procfile) and this middleware logs instead.
+"""
+
+import logging
+import re
+import time
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+logger = logging.getLogger("wallboard.access")
+
+# The kiosk token in TV page and websocket paths is a secret.
+_KIOSK_TOKEN = re.compile(r"(/tv/)[^/]+")
+
+
+def redact_path(path: str) -> str:
+    return _KIOSK_TOKEN.sub(r"\1[token]", path)
+
+
+class RedactSecrets(logging.Filter):
+    """On the log handlers: other loggers name paths too (Django's "Not Found: /tv/...")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_path(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+class AccessLogMiddleware:
+    async_capable = True
+    sync_capable = True
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest):
+        if iscoroutinefunction(self):
+            return self._acall(request)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        self._log(request, response, started)
+        return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        response = await self.get_response(request)
+        self._log(request, response, started)
+        return response
+
+    @staticmethod
+    def _log(request: HttpRequest, response: HttpResponseBase, started: float) -> None:
+        logger.info(
+            '%s "%s %s" %s %.1fms',
+            request.META.get("REMOTE_ADDR", "-"),
+            request.method,
+            redact_path(request.path),
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
