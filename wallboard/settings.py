@@ -159,6 +159,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console handler (DEBUG only) prints paths unfiltered, kiosk tokens
+        # included ("Not Found: /tv/<token>/"): without it, django's records reach ours.
+        "django": {"handlers": [], "level": "INFO"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         # One line per task received/succeeded and per beat send drowns everything else
