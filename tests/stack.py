@@ -66,6 +66,23 @@ def wait_until(
         time.sleep(every)
 
 
+def procfile_daphne_options() -> tuple[str, ...]:
+    """The daphne options of the Procfile's web line, but for the address (the stack's own
+    port): the tests' web process runs as production's does, its access log off included."""
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
+    )
+    argv = line.removeprefix("web:").split()
+    options: list[str] = []
+    words = iter(argv[1:-1])  # neither "daphne" nor the application
+    for word in words:
+        if word in ("--bind", "--port", "-b", "-p"):
+            next(words)
+        else:
+            options.append(word)
+    return tuple(options)
+
+
 @dataclass
 class Service:
     """One long-running process of the stack, restartable with the same command line."""
@@ -171,7 +188,7 @@ class Stack:
         sandbox = (python, "-m", "sandbox", "--port", str(self.sandbox_port), *self.sandbox_args)
         self._define("sandbox", *sandbox, port=self.sandbox_port)
         # The Procfile's web options; an extra web process (start_extra_web) may add others.
-        web_options = ("--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1")
+        web_options = procfile_daphne_options()
         self._define("web", *self._daphne(self.web_port, *web_options), port=self.web_port)
         self._define(
             "worker",
