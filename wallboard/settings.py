@@ -72,8 +72,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    # Turns django-ratelimit's exception into RATELIMIT_VIEW's 429 (without it: a bare 403).
-    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,7 +210,9 @@ CACHES = {
     }
 }
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/m")
-RATELIMIT_VIEW = "wallboard.views.rate_limited"
+# Past the limit django-ratelimit raises Ratelimited (a PermissionDenied); handler403 in
+# wallboard/urls.py answers it with 429. (Its own middleware would do the same, but it is
+# sync-only: a thread hop for every request under ASGI.)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

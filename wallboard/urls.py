@@ -20,3 +20,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("boards.urls")),
 ]
+
+handler403 = views.forbidden

@@ -4,6 +4,8 @@ import redis
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.defaults import permission_denied
+from django_ratelimit.exceptions import Ratelimited
 
 from wallboard.redis import get_redis
 from wallboard.tasks import HEARTBEAT_KEY
@@ -44,8 +46,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": healthy, **checks}, status=200 if healthy else 503)
 
 
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: 429 for django-ratelimit's Ratelimited, Django's own 403 otherwise."""
+    if isinstance(exception, Ratelimited):
+        return rate_limited(request, exception)
+    return permission_denied(request, exception)
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """What django-ratelimit answers past PUBLIC_RATE_LIMIT: 429, not its default 403."""
+    """Past PUBLIC_RATE_LIMIT: 429 with Retry-After."""
     response = HttpResponse("Too many requests; try again in a minute.\n", status=429)
     response["Retry-After"] = "60"
     response["Content-Type"] = "text/plain; charset=utf-8"
