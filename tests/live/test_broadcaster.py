@@ -6,7 +6,7 @@ import time
 import pytest
 
 from boards.presenters import BoardSettings
-from live.broadcaster import Feed, Viewer, get_broadcaster
+from live.broadcaster import Feed, GcFreezer, Viewer, get_broadcaster
 
 pytestmark = pytest.mark.usefixtures("live_loop")
 
@@ -135,7 +135,7 @@ async def test_the_watchdog_marks_old_data_stale_and_resyncs_viewers_that_missed
     await _settle(viewer)
     assert 'data-state="stale"' in socket.sent[-1]
 
-    feed.lag_since = time.time() - 5  # version 3 in Redis, viewers at 1, for 5 s already
+    feed.lag_version, feed.lag_since = 3, time.time() - 5  # Redis had 3 for 5 s, viewers 1
     await broadcaster.watch_once()
     await _settle(viewer)
     assert socket.sent[-1].startswith("full@3")
@@ -180,3 +180,37 @@ async def test_versions_that_start_again_after_redis_lost_its_data_bring_the_ful
     await _settle(viewer)
     assert socket.sent[-1] == "diff@2"
     broadcaster.feeds.clear()
+
+
+async def test_an_update_in_flight_during_the_watchdogs_read_is_neither_a_gap_nor_a_restart(
+    redis_client,
+):
+    broadcaster = get_broadcaster()
+    socket = Socket()
+    feed, (viewer,) = _feed_with(socket)
+    feed.version = viewer.version = 98
+    broadcaster.feeds[feed.group] = feed
+    now = time.time()
+
+    broadcaster._heal_lag(feed, 98, 99, now)  # 99 written, its update not here yet
+    feed.apply_update(_update(99))
+    broadcaster._heal_lag(feed, 99, 100, now + 3)  # 99 came; 100 is the next in flight
+    feed.apply_update(_update(100))
+    feed.apply_update(_update(101))
+    broadcaster._heal_lag(feed, 99, 100, now + 4)  # read 100 while 101 arrived meanwhile
+    await _settle(viewer)
+
+    assert socket.sent == ["diff@99", "diff@100", "diff@101"]
+    broadcaster.feeds.clear()
+
+
+def test_connection_objects_are_frozen_out_of_full_collections_as_viewers_grow(monkeypatch):
+    import gc
+
+    calls = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
+    freezer = GcFreezer()
+    for viewers in (50, 199, 200, 210, 221, 1000, 1050, 400, 380, 440):
+        freezer.check(viewers)
+    assert calls == ["freeze", "freeze", "freeze", "unfreeze", "freeze"]

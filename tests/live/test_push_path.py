@@ -5,14 +5,14 @@ import asyncio
 import re
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from boards.models import Board, KioskToken
 from live.consumers import CLOSE_UNLINKED, kiosk_group
-from live.routing import websocket_urlpatterns
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
 
@@ -40,9 +40,8 @@ async def _poll() -> str:
     return (await asyncio.to_thread(poll_now)).outcome
 
 
-async def _connect(path: str, app=application, **scope) -> WebsocketCommunicator:
-    communicator = WebsocketCommunicator(app, path, headers=[ORIGIN])
-    communicator.scope.update(scope)
+async def _connect(path: str, *headers: tuple[bytes, bytes]) -> WebsocketCommunicator:
+    communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, *headers])
     connected, _ = await communicator.connect()
     assert connected
     return communicator
@@ -142,16 +141,19 @@ async def test_the_public_feed_has_no_names_or_numbers_and_no_channel_layer(wall
 
 async def test_a_supervisor_needs_the_board_granted(wallboard, tv_token):
     user = await get_user_model().objects.acreate_user("sam", password="x")
-    router = URLRouter(websocket_urlpatterns)  # the scope's user is set here, not by a session
-    communicator = WebsocketCommunicator(router, "/ws/wallboard/boards/floor/")
-    communicator.scope["user"] = user
+    client = Client()
+    await sync_to_async(client.force_login)(user)
+    cookie = (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
+    communicator = WebsocketCommunicator(
+        application, "/ws/wallboard/boards/floor/", headers=[ORIGIN, cookie]
+    )
     connected, _ = await communicator.connect()
     assert not connected
 
     board = await Board.objects.aget(slug="floor")
     await board.supervisors.aadd(user)
     await _poll()
-    supervisor = await _connect("/ws/wallboard/boards/floor/", app=router, user=user)
+    supervisor = await _connect("/ws/wallboard/boards/floor/", cookie)
     assert "John Smith" in await supervisor.receive_from()
     await supervisor.disconnect()
 
