@@ -83,7 +83,8 @@ def test_it_reconnects_by_itself_after_a_clean_close(stack: Stack, tab: Tab) -> 
 
         # Closed cleanly, opened again, and the new socket brought the full state.
         page.wait_for_function(
-            "window.__wb.closes.includes(1000) && window.__wb.opens >= 2"
+            # A function, not an expression string: the page's CSP forbids eval.
+            "() => window.__wb.closes.includes(1000) && window.__wb.opens >= 2"
             " && window.__wb.fullStates >= 2",
             timeout=20_000,
         )
