@@ -13,6 +13,7 @@ than the snapshot (a new board, an edited board, a flushed Redis).
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 import redis
@@ -20,6 +21,7 @@ import redis
 from boards.models import Board
 from boards.presenters import AUDIENCES, Audience, BoardSettings, board_view
 from boards.rendering import RenderedBoard, diff_message, render_board
+from polling import metrics
 from snapshots import history, store
 from snapshots.models import StoredSnapshot
 from wallboard.redis import get_redis
@@ -91,7 +93,11 @@ def render_feed(
     stored: StoredSnapshot | None,
     queue_series: dict[int, list[int]] | None = None,
 ) -> RenderedBoard:
-    return render_board(board_view(settings, stored, audience, queue_series))
+    started = time.perf_counter()
+    rendered = render_board(board_view(settings, stored, audience, queue_series))
+    # Once per (board, audience) and change, never per viewer: cheap enough to count each.
+    metrics.observe_render(time.perf_counter() - started)
+    return rendered
 
 
 @dataclass(frozen=True)

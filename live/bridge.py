@@ -13,11 +13,15 @@ design.md):
        {"type": "feed.update", "version": 8, "prev": 7, "fetched_at": ..., "text": "<div ..."}
 """
 
+import logging
+
 from channels.layers import get_channel_layer
 
 from boards.feeds import FeedUpdate, refresh_account_feeds
-from polling import runtime
+from polling import metrics, runtime
 from snapshots.diff import Change
+
+logger = logging.getLogger(__name__)
 
 DIFF_EVENT = "snapshot.diff"
 
@@ -34,7 +38,18 @@ def publish_changes(
     if not changes:
         return False
     updates = refresh_account_feeds(account_id)
-    return runtime.run(_send(account_id, old_version, new_version, changes, updates))
+    sent = runtime.run(_send(account_id, old_version, new_version, changes, updates))
+    if sent:
+        metrics.count_diff(len(changes))
+        logger.info(
+            "diff published account=%s versions=%s->%s changes=%d feeds=%d",
+            account_id,
+            old_version,
+            new_version,
+            len(changes),
+            len(updates),
+        )
+    return sent
 
 
 async def _send(

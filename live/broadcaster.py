@@ -35,6 +35,7 @@ from boards import feeds
 from boards.presenters import STALE_AFTER_INTERVALS, Audience, BoardSettings
 from boards.rendering import freshness_html, full_message, version_marker
 from live.eager import start_eagerly
+from live.web_metrics import web_metrics
 from polling.budget import EFFECTIVE_INTERVALS_KEY
 from snapshots.store import health_key, snapshot_key
 
@@ -97,11 +98,13 @@ class Viewer:
         try:
             if text is not None:
                 await self.send(text)
+                web_metrics.pushed += 1
             while self.behind and self.feed is not None:
                 self.behind = False
                 version, full = await self.feed.full_state()
                 self.version = version
                 await self.send(full)
+                web_metrics.pushed += 1
         except Exception:
             # A socket that fails a send is gone; its consumer's disconnect cleans up.
             logger.info("dropping a viewer whose send failed", exc_info=True)
@@ -346,6 +349,11 @@ class Broadcaster:
                 await self.mark_screens()
             except Exception:
                 logger.warning("cannot renew screen presence in Redis", exc_info=True)
+        if web_metrics.due():
+            try:
+                await web_metrics.report(self.redis, self.viewer_counts())
+            except Exception:
+                logger.warning("cannot report websocket metrics to Redis", exc_info=True)
         feeds_now = list(self.feeds.values())
         seen_before = {feed.group: feed.version for feed in feeds_now}
         accounts = sorted({f.settings.account_id for f in feeds_now})

@@ -30,6 +30,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     """Base: subclasses say which board and audience a connection may watch."""
 
     viewer: Viewer | None = None
+    log_fields = ""  # account=, board= and audience= of every line about this socket
 
     async def authorize(self) -> tuple[BoardSettings, Audience] | None:
         raise NotImplementedError
@@ -38,11 +39,12 @@ class FeedConsumer(AsyncWebsocketConsumer):
         allowed = await self.authorize()
         path = redact_path(self.scope.get("path", ""))
         if allowed is None:
-            logger.info("websocket refused %s", path)
+            logger.info("websocket refused path=%s", path)
             await self.close()  # before accept: the handshake is refused with 403
             return
         board, audience = allowed
-        logger.info("websocket open %s board=%s audience=%s", path, board.id, audience)
+        self.log_fields = f"account={board.account_id} board={board.id} audience={audience}"
+        logger.info("websocket open %s path=%s", self.log_fields, path)
         await self.accept()
         self.viewer = Viewer(send=self.send_text, close=self.close_with)
         self.viewer.kiosk_token_id = self.kiosk_token_id
@@ -74,6 +76,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.viewer is not None:
+            logger.info("websocket close %s code=%s", self.log_fields, code)
             await get_broadcaster().leave(self.viewer)
 
 

@@ -26,6 +26,8 @@ from wallboard.redis import get_redis
 
 PUBLIC_BUCKET = "public"
 EFFECTIVE_INTERVALS_KEY = "wb:poll:effective_interval"
+# bucket -> requests per window this server may send through it (for /metrics).
+LIMITS_KEY = "wb:budget:limits"
 # Leave this share of a bucket unplanned: key retries and config refreshes need room too.
 PLANNING_HEADROOM = 0.9
 
@@ -181,6 +183,18 @@ def store_effective_intervals(
     if intervals:
         pipe.hset(EFFECTIVE_INTERVALS_KEY, mapping={str(k): v for k, v in intervals.items()})
     pipe.execute()
+
+
+def store_limits(limits: dict[str, int], client: redis.Redis | None = None) -> None:
+    pipe = (client or get_redis()).pipeline(transaction=True)
+    pipe.delete(LIMITS_KEY)
+    if limits:
+        pipe.hset(LIMITS_KEY, mapping=limits)
+    pipe.execute()
+
+
+def log_key(bucket: str) -> str:
+    return _keys(bucket)[0]
 
 
 def effective_interval(account_id: int, client: redis.Redis | None = None) -> float | None:

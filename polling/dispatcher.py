@@ -35,8 +35,10 @@ def planned_account(target: PollTarget, now: float) -> budget.PlannedAccount:
 
 def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
     now = time.time()
-    intervals = budget.plan_intervals(planned_account(t, now) for t in targets)
+    planned = [planned_account(t, now) for t in targets]
+    intervals = budget.plan_intervals(planned)
     budget.store_effective_intervals(intervals)
+    budget.store_limits({p.bucket: budget.bucket_limit(p.bucket, p.share) for p in planned})
     return intervals
 
 

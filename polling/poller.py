@@ -64,18 +64,31 @@ def poll_account(account_id: int) -> PollResult:
         return PollResult("busy", 0.0)
     started = time.time()
     result = PollResult("failed", started + target.interval)
+    mode = "-"
     try:
         # Keep dispatchers off this account while it runs, however long that takes.
         schedule.reschedule(account_id, started + lock_ttl())
-        result = _poll(_plan(target, started))
+        plan = _plan(target, started)
+        mode = plan.mode.source
+        result = _poll(plan)
     except Exception:
-        logger.exception("account %s: poll crashed", account_id)
+        logger.exception("poll crashed account=%s mode=%s", account_id, mode)
         raise
     finally:
         schedule.reschedule(account_id, result.next_due)
         schedule.release_lock(account_id, token)
         _log_poll(account_id, started, result.outcome)
-        metrics.count_poll(result.outcome)
+        duration = time.time() - started
+        metrics.count_poll(result.outcome, duration)
+        logger.info(
+            "poll account=%s mode=%s outcome=%s duration_ms=%.0f version=%s changes=%s",
+            account_id,
+            mode,
+            result.outcome,
+            duration * 1000,
+            "-" if result.version is None else result.version,
+            result.changes,
+        )
     return result
 
 
@@ -175,7 +188,10 @@ def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
     now = time.time()
     budget.observe(plan.bucket, exc.rate_limit)
     metrics.count_rejection(account_id, type(exc).__name__)
-    logger.warning("account %s: poll failed: %s", account_id, _describe(exc))
+    metrics.count_upstream_error(str(exc.status) if exc.status else type(exc).__name__)
+    logger.warning(
+        "poll failed account=%s mode=%s error=%r", account_id, plan.mode.source, _describe(exc)
+    )
     if isinstance(exc, AuthRequired | AuthInvalid) and plan.mode.use_key and plan.api_key:
         reason = f"API key rejected ({exc.status} {exc.error_code or exc.code}): {exc.message}"
         public_fallback.key_rejected(account_id, plan.api_key, reason[:300], now)

@@ -142,6 +142,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 
+# /metrics (wallboard/metrics.py): with a token, only `Authorization: Bearer <token>` may read
+# it; without, only loopback and private addresses that no proxy forwarded.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,

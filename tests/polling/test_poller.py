@@ -157,7 +157,7 @@ def test_bad_upstream_data_is_rejected_counted_and_logged_and_the_snapshot_kept(
         assert poll_now().outcome == "failed"
     assert metrics.read("rejections:61") == {reason: 1}
     assert metrics.read("rejections")[reason] == 1
-    assert any("account 61" in r.getMessage() and reason in r.getMessage() for r in caplog.records)
+    assert any("account=61" in r.getMessage() and reason in r.getMessage() for r in caplog.records)
     assert DEMO_KEY not in caplog.text
     stored = store.read_snapshot(61)
     assert stored.snapshot == good.snapshot

@@ -33,7 +33,7 @@ ROUTES = {
     "admin index": ("/admin/", ADMIN, 200),
     "login page": ("/accounts/login/", None, 200),
     "home": ("/", None, 200),
-    "health check": ("/healthz", None, 200),
+    "health check": ("/healthz", None, 503),  # no worker runs here: no fresh data
     "login redirect": (f"/boards/{BOARD_A}/", None, 302),
     "404 of a bad slug": ("/boards/no-such-board/", ADMIN, 404),
     "404 of a bad token": ("/tv/no-such-token/", None, 404),

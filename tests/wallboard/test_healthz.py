@@ -1,20 +1,151 @@
+import json
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 from django.test import Client
 
+from polling import budget, public_fallback
+from snapshots import store
+from tests.polling.helpers import DEMO_KEY, add_account
+from tests.sandbox_process import free_port
+from tests.snapshots.builders import snapshot
+from tests.stack import ROOT
+from wallboard.tasks import heartbeat
 
-@pytest.mark.django_db
-def test_healthz_answers_200_when_redis_and_the_database_answer(redis_client) -> None:
-    response = Client().get("/healthz")
-    assert response.status_code == 200
-    assert response.json()["redis"] is True
-    assert response.json()["database"] is True
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
-def test_healthz_reports_the_age_of_the_worker_heartbeat(redis_client) -> None:
-    from wallboard.tasks import heartbeat
+def healthz():
+    return Client().get("/healthz")
 
+
+def polled(account_id: int, seconds_ago: float, failures: int = 0) -> None:
+    """As if the account's last good poll was `seconds_ago` and `failures` failed since."""
+    store.write_snapshot(
+        account_id,
+        snapshot(),
+        time.time() - seconds_ago,
+        expected_version=store.snapshot_version(account_id),
+        changed=True,
+    )
+    for _ in range(failures):
+        store.record_failure(account_id, "ServiceUnavailable: down", time.time())
+
+
+def test_it_answers_200_when_redis_the_database_the_worker_and_every_account_are_fresh(
+    redis_client,
+) -> None:
+    add_account(61, interval=2.0)
+    add_account(1001, key=None, interval=2.0)
     heartbeat()
-    age = Client().get("/healthz").json()["worker_heartbeat_age_seconds"]
-    assert age is not None
-    assert 0 <= age < 5
+    polled(61, seconds_ago=1)
+    polled(1001, seconds_ago=2, failures=1)
+    response = healthz()
+    assert response.status_code == 200
+    report = response.json()
+    assert report["ok"] is True
+    assert report["redis"] is True
+    assert report["database"] is True
+    assert 0 <= report["worker_heartbeat_age_seconds"] < 5
+    assert report["accounts"] == [
+        {
+            "account_id": 61,
+            "age_seconds": pytest.approx(1, abs=1),
+            "fresh": True,
+            "mode": "key",
+            "consecutive_failures": 0,
+        },
+        {
+            "account_id": 1001,
+            "age_seconds": pytest.approx(2, abs=1),
+            "fresh": True,
+            "mode": "public",
+            "consecutive_failures": 1,
+        },
+    ]
+
+
+def test_it_answers_503_when_an_account_has_no_good_poll_within_three_intervals(
+    redis_client,
+) -> None:
+    add_account(61, interval=2.0)
+    add_account(62, interval=20.0)
+    heartbeat()
+    polled(61, seconds_ago=31)  # the floor: 30 s, more than 3 x 2 s
+    polled(62, seconds_ago=50)  # 3 x 20 s = 60 s: still fresh
+    response = healthz()
+    assert response.status_code == 503
+    assert response.json()["ok"] is False
+    by_id = {a["account_id"]: a for a in response.json()["accounts"]}
+    assert by_id[61]["fresh"] is False
+    assert by_id[62]["fresh"] is True
+
+
+def test_it_measures_staleness_by_the_effective_interval_the_budget_planned(redis_client):
+    add_account(61, interval=2.0)
+    heartbeat()
+    budget.store_effective_intervals({61: 30.0})
+    polled(61, seconds_ago=80)
+    assert healthz().status_code == 200
+
+
+def test_it_answers_503_before_the_first_poll_and_without_a_worker(redis_client) -> None:
+    add_account(61)
+    response = healthz()
+    assert response.status_code == 503
+    report = response.json()
+    assert report["worker_alive"] is False
+    assert report["worker_heartbeat_age_seconds"] is None
+    assert report["accounts"][0]["age_seconds"] is None
+
+
+def test_it_shows_public_mode_while_a_rejected_key_waits_for_its_retry(redis_client) -> None:
+    add_account(61)
+    heartbeat()
+    polled(61, seconds_ago=1)
+    public_fallback.key_rejected(61, DEMO_KEY, "401", time.time())
+    assert healthz().json()["accounts"][0]["mode"] == "public"
+
+
+def test_it_holds_no_key_name_or_error_text(redis_client) -> None:
+    add_account(61)
+    heartbeat()
+    polled(61, seconds_ago=1, failures=2)
+    body = healthz().content.decode()
+    assert "v360_dev" not in body
+    assert "Account 61" not in body
+    assert "ServiceUnavailable" not in body
+
+
+def test_it_answers_503_when_redis_does_not_answer(tmp_path) -> None:
+    """A real process whose REDIS_URL points at a closed port."""
+    env = {
+        **os.environ,
+        "TEST_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    script = (
+        "import django, json; django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0);"
+        "from django.test import Client;"
+        "r = Client().get('/healthz', HTTP_HOST='127.0.0.1');"
+        "print(json.dumps([r.status_code, r.json()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    status, report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 503
+    assert report["redis"] is False
+    assert report["database"] is True
