@@ -35,6 +35,7 @@ change every 2 s against N htmx-style pollers GETting /status/<slug>/ every 2 s.
 import argparse
 import contextlib
 import ctypes
+import json
 import multiprocessing
 import os
 import secrets
@@ -486,7 +487,8 @@ def start_server(stack: Stack, kind: str, env: dict[str, str]) -> Server:
             *("--backlog", "4096"),
         ]
     proc = stack.start(kind, ["taskset", "-c", str(SERVER_CPU), *argv], env)
-    wait_http(port, "/healthz", proc)
+    # Up means answering HTTP: /healthz is 503 here by design (no worker, no beat).
+    wait_http(port, "/", proc)
     return Server(kind, port, proc, env)
 
 
@@ -1106,6 +1108,58 @@ def main() -> None:
     print("\nsummary:")
     print(summary(results))
     print(f"(run took {time.monotonic() - started:.0f} s; logs in {workdir})")
+    print("RESULT " + json.dumps(machine_summary(results, args), sort_keys=True))
+
+
+def machine_summary(all_results: dict, args: argparse.Namespace) -> dict:
+    """The key numbers for bench/run_all.py's table."""
+
+    def num(x: float, digits: int = 1) -> float | None:
+        return None if x != x else round(x, digits)  # NaN -> null
+
+    servers = {}
+    for kind, res in all_results.items():
+        steps = [
+            {
+                "n": r.n,
+                "p50_ms": num(r.w.p(0.5)),
+                "p95_ms": num(r.w.p(0.95)),
+                "p99_ms": num(r.w.p(0.99)),
+                "delivery_pct": num(r.w.delivery, 2),
+                "failed": r.failed,
+                "cpu_us_per_msg": num(r.cpu_s / r.w.messages * 1e6) if r.w.messages else None,
+                "kb_per_conn": num(r.rss_per_conn_kb),
+                "bytes_per_change": num(statistics.median(r.w.diff_bytes), 0)
+                if r.w.diff_bytes
+                else None,
+            }
+            for r in res["sweep"]
+        ]
+        ok = [s for s in steps if s["p95_ms"] is not None and s["p95_ms"] <= P95_LIMIT * 1000]
+        entry: dict = {"steps": steps, "max_n_p95_ok": max((s["n"] for s in ok), default=None)}
+        b = res.get("baseline")
+        if b is not None:
+            entry["baseline"] = {
+                "n": b.n,
+                "push_cpu_ms_per_s": num(b.push_cpu_per_s * 1000),
+                "push_p95_ms": num(b.push_p95_ms),
+                "push_bytes_per_change": num(b.push_bytes, 0),
+                "poll_cpu_ms_per_s": num(b.poll_cpu_per_s * 1000),
+                "poll_rps": num(b.poll_rps),
+                "poll_p95_ms": num(b.poll_p95_ms),
+                "poll_bytes": num(b.poll_bytes, 0),
+            }
+        s = res.get("stall")
+        if s is not None:
+            entry["stall"] = {"n": s.n, "stalled": s.stalled, "others_p99_ms": num(s.w.p(0.99))}
+        servers[kind] = entry
+    return {
+        "bench": "fanout",
+        "mode": "quick" if args.quick else "full",
+        "steps": args.steps,
+        "updates_per_n": args.updates,
+        "servers": servers,
+    }
 
 
 if __name__ == "__main__":
