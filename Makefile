@@ -41,8 +41,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Every bench/*_bench.py, then one table (printed and written to bench/results.md); ~15 min.
+# FULL=1: the full fan-out sweep instead of its --quick mode (~25 min in all).
 bench: install
-	@for f in bench/*_bench.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python bench/run_all.py $(if $(FULL),--full,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ Uses Redis db 14 and empties it before and after.
 """
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -50,7 +51,7 @@ def largest_account(sandbox) -> tuple[int, str, int]:
     return account_id, keys[account_id], sizes[account_id]
 
 
-def bench_polls(account_id: int, key: str, polls: int) -> None:
+def bench_polls(account_id: int, key: str, polls: int) -> dict:
     publish_targets([PollTarget(account_id, "bench", crypto.encrypt(key), 2.0, 1.0)])
     poller.poll_account(account_id)  # warm up: first snapshot, config refresh
     rss_before = rss_mb()
@@ -68,9 +69,16 @@ def bench_polls(account_id: int, key: str, polls: int) -> None:
         f"accounts per worker process at a 2 s interval: ~{int(2 / wall)} (wall-bound, solo), "
         f"~{int(2 / cpu)} (CPU-bound, if polls overlap on the loop)"
     )
+    return {
+        "poll_wall_ms": round(wall * 1000, 2),
+        "poll_cpu_ms": round(cpu * 1000, 2),
+        "accounts_per_process_wall": int(2 / wall),
+        "accounts_per_process_cpu": int(2 / cpu),
+        "outcomes": outcomes,
+    }
 
 
-def bench_snapshot_diff(account_id: int, key: str, rounds: int) -> None:
+def bench_snapshot_diff(account_id: int, key: str, rounds: int) -> float:
     async def fetch():
         client = runtime.get_client()
         return await client.availability(account_id, key), await client.queue_availability(
@@ -94,6 +102,7 @@ def bench_snapshot_diff(account_id: int, key: str, rounds: int) -> None:
         f"snapshot+diff+store for {len(agents.data)} agents: {per * 1000:.2f} ms CPU "
         f"({len(changes)} changes in the last diff)"
     )
+    return per
 
 
 def main() -> None:
@@ -108,8 +117,15 @@ def main() -> None:
         sandbox.control("PATCH", "/settings", {"key_limit": 1_000_000})
         account_id, key, size = largest_account(sandbox)
         print(f"sandbox large scenario: account {account_id} with {size} agents")
-        bench_polls(account_id, key, args.polls)
-        bench_snapshot_diff(account_id, key, args.polls)
+        result = bench_polls(account_id, key, args.polls)
+        per = bench_snapshot_diff(account_id, key, args.polls)
+        result.update(
+            bench="poller",
+            mode=f"{args.polls} polls",
+            agents=size,
+            snapshot_diff_store_cpu_ms=round(per * 1000, 3),
+        )
+        print("RESULT " + json.dumps(result, sort_keys=True))
     finally:
         runtime.shutdown()
         get_redis().flushdb()

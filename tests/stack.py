@@ -10,12 +10,17 @@ process group and writes to its own log file; `stop()` leaves nothing behind.
     stack.start()
     stack.kill("web"); stack.start_service("web")   # a crash and a restart, same port
     stack.stop()
+
+`Stack(workdir, private_redis=True)` runs a throwaway `redis-server` of its own on a free port
+(no persistence) as the service "redis", started first: something to kill -9 and restart
+(bench/drills_bench.py) without touching the machine's Redis.
 """
 
 import atexit
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -81,6 +86,18 @@ def procfile_daphne_options() -> tuple[str, ...]:
         else:
             options.append(word)
     return tuple(options)
+
+
+def redis_server_argv(port: int, workdir: Path) -> tuple[str, ...]:
+    """A throwaway redis-server on loopback: no snapshots, no append-only file, so a restart
+    after a kill -9 comes back empty, as a Redis without persistence does."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise StackError("redis-server is not installed (needed for a stack's private Redis)")
+    return (
+        *(server, "--bind", "127.0.0.1", "--port", str(port), "--save", ""),
+        *("--appendonly", "no", "--dir", str(workdir), "--daemonize", "no"),
+    )
 
 
 @dataclass
@@ -169,12 +186,16 @@ class Stack:
     workdir: Path
     sandbox_args: tuple[str, ...] = ("--quiet-activity",)
     redis_url: str = ""
+    private_redis: bool = False  # a redis-server of the stack's own; see the module docstring
     env_overrides: dict[str, str] = field(default_factory=dict)
     sandbox_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     services: dict[str, Service] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        redis_port = free_port() if self.private_redis else None
+        if redis_port is not None:
+            self.redis_url = f"redis://127.0.0.1:{redis_port}/0"
         if not self.redis_url:
             from django.conf import settings
 
@@ -184,6 +205,8 @@ class Stack:
         self.env = self._environment()
         self.redis = redis.Redis.from_url(self.redis_url, decode_responses=True)
         self.http = httpx.Client(timeout=10)
+        if redis_port is not None:
+            self._define("redis", *redis_server_argv(redis_port, self.workdir), port=redis_port)
         python = sys.executable
         sandbox = (python, "-m", "sandbox", "--port", str(self.sandbox_port), *self.sandbox_args)
         self._define("sandbox", *sandbox, port=self.sandbox_port)
@@ -261,6 +284,8 @@ class Stack:
         answers and the database is seeded, before the web process, worker and beat start."""
         RUNNING.append(self)
         try:
+            if "redis" in self.services:
+                self.start_service("redis")
             self.redis.flushdb()
             self.start_service("sandbox", wait=False)
             self.manage("migrate", "--noinput", "-v", "0")
@@ -292,7 +317,7 @@ class Stack:
     def ensure_running(self) -> None:
         """Restart whatever a previous test left dead (e.g. one that failed mid-outage) and
         stop the extra processes it left behind."""
-        for name in [n for n in self.services if n not in CORE_SERVICES]:
+        for name in [n for n in self.services if n not in (*CORE_SERVICES, "redis")]:
             self.stop_extra(name)
         for name, service in self.services.items():
             if not service.running:

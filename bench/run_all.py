@@ -1,0 +1,369 @@
+"""`make bench`: every benchmark in bench/, one after the other, and ONE table of results.
+
+    .venv/bin/python bench/run_all.py            # ~15 min: the fan-out in its --quick mode
+    .venv/bin/python bench/run_all.py --full     # the full fan-out sweep too (~25 min)
+    make bench            /  make bench FULL=1
+
+Each bench runs as its own process (its output is shown as it comes and kept in the run's
+folder) and ends with a `RESULT {json}` line; this script parses those lines and prints the
+table, then writes it to bench/results.md with the machine it ran on and the command. A bench
+that fails or runs over its time limit gets a FAILED row; the others still run.
+
+Redis: the poller and fan-out benches are pointed at a private redis-server this script
+starts on a free port (BENCH_REDIS_URL, FANOUT_REDIS_URL); the freshness, public and drill
+benches start private ones of their own. The machine's Redis is not written to.
+"""
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.sandbox_process import free_port  # noqa: E402
+
+
+@dataclass
+class Bench:
+    name: str
+    script: str
+    args: list[str]
+    limit: float  # seconds
+    mode: str
+    result: dict | None = None
+    status: str = "not run"
+    seconds: float = 0.0
+    log: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+def plan(full: bool, redis_url: str) -> list[Bench]:
+    benches = [
+        Bench("poller", "poller_bench.py", ["--polls", "200"], 300, "200 polls",
+              extra_env={"BENCH_REDIS_URL": f"{redis_url}/14"}),
+        Bench("fanout", "fanout_bench.py", [] if full else ["--quick"], 1800 if full else 600,
+              "full" if full else "--quick", extra_env={"FANOUT_REDIS_URL": f"{redis_url}/11"}),
+        Bench("freshness", "freshness_bench.py", ["--changes", "30"], 600, "30 changes"),
+        Bench("public", "public_bench.py", ["--seconds", "10"], 300, "10 s per case"),
+        Bench("drills", "drills_bench.py", ["--delays", "0,5"], 900, "restart after 0 s and 5 s"),
+    ]  # fmt: skip
+    known = {b.script for b in benches}
+    for path in sorted(BENCH.glob("*_bench.py")):
+        if path.name not in known:  # a bench added later still runs, with its defaults
+            benches.append(Bench(path.stem.removesuffix("_bench"), path.name, [], 900, "defaults"))
+    return benches
+
+
+# --------------------------------------------------------------------------- running
+
+
+class PrivateRedis:
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        server = shutil.which("redis-server")
+        if server is None:
+            raise SystemExit("redis-server is not installed (the benches start private ones)")
+        self.process = subprocess.Popen(
+            [server, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+             "--appendonly", "no", "--dir", str(workdir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        import redis
+
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with redis.Redis(port=self.port) as client:
+                    client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise SystemExit("the private redis-server did not start") from None
+                time.sleep(0.05)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def run_one(bench: Bench, workdir: Path) -> None:
+    bench.log = workdir / f"{bench.name}.log"
+    argv = [sys.executable, str(BENCH / bench.script), *bench.args]
+    print(f"\n===== {bench.name}: {shlex.join(argv[1:])}", flush=True)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **bench.extra_env}
+    started = time.monotonic()
+    with bench.log.open("w") as log:
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, text=True, start_new_session=True,
+        )  # fmt: skip
+        lines: list[str] = []
+
+        def pump() -> None:  # show and keep the output as it comes
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                sys.stdout.write(line)
+                sys.stdout.flush()
+                log.write(line)
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        try:
+            try:
+                process.wait(timeout=bench.limit)
+            except subprocess.TimeoutExpired:
+                bench.status = f"FAILED: over its {bench.limit:.0f} s limit"
+                stop_group(process)
+        except KeyboardInterrupt:
+            stop_group(process)
+            raise
+        reader.join(timeout=10)
+        buffer = "".join(lines)
+        bench.seconds = time.monotonic() - started
+        results = [line for line in buffer.splitlines() if line.startswith("RESULT ")]
+        if results:
+            bench.result = json.loads(results[-1].removeprefix("RESULT "))
+        if bench.status == "not run":
+            code = process.returncode
+            bench.status = "ok" if code == 0 and results else f"FAILED: exit code {code}"
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGINT first (each bench then stops what it started), SIGKILL if it lingers."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def fmt(x, unit: str = "", digits: int = 0) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,.{digits}f}{unit}"
+
+
+def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
+    """(what, mode, result) rows of one bench."""
+    r, mode = bench.result, bench.mode
+    if bench.status != "ok" or r is None:
+        log = f" (log: {bench.log})" if bench.log else ""
+        return [(bench.name, mode, f"{bench.status}{log}")]
+    if bench.name == "poller":
+        return [
+            (f"poller: one poll of a {r['agents']}-agent account", mode,
+             f"wall {fmt(r['poll_wall_ms'], ' ms', 1)}, CPU {fmt(r['poll_cpu_ms'], ' ms', 1)}"),
+            ("poller: accounts per worker process at a 2 s interval", mode,
+             f"~{r['accounts_per_process_wall']} (solo pool, wall-bound); "
+             f"~{r['accounts_per_process_cpu']} (CPU-bound)"),
+            ("poller: snapshot + diff + store, CPU per poll", mode,
+             fmt(r["snapshot_diff_store_cpu_ms"], " ms", 2)),
+        ]  # fmt: skip
+    if bench.name == "fanout":
+        rows = []
+        for server, s in r["servers"].items():
+            steps = "; ".join(
+                f"N={x['n']}: p50 {fmt(x['p50_ms'], '', 0)} / p95 {fmt(x['p95_ms'], '', 0)} / "
+                f"p99 {fmt(x['p99_ms'], ' ms', 0)}, delivery {fmt(x['delivery_pct'], ' %', 2)}, "
+                f"{fmt(x['cpu_us_per_msg'], ' µs', 0)} CPU/msg"
+                for x in s["steps"]
+            )
+            rows.append((f"fan-out ({server}, one process): publish → receipt", r["mode"], steps))
+            best = s.get("max_n_p95_ok")
+            tested = max((x["n"] for x in s["steps"]), default=0)
+            per_change = next(
+                (x["bytes_per_change"] for x in s["steps"] if x["bytes_per_change"]), None
+            )
+            rows.append((
+                f"fan-out ({server}): most viewers at p95 ≤ 500 ms", r["mode"],
+                f"{fmt(best)} (largest N tried: {tested}); {fmt(per_change, ' B')} per viewer "
+                "per one-agent change",
+            ))  # fmt: skip
+            b = s.get("baseline")
+            if b:
+                rows.append((
+                    f"fan-out ({server}): htmx-polling baseline, {b['n']} public viewers, 2 s",
+                    r["mode"],
+                    f"push {fmt(b['push_cpu_ms_per_s'], ' ms', 0)} CPU/s (p95 "
+                    f"{fmt(b['push_p95_ms'], ' ms', 0)}, {fmt(b['push_bytes_per_change'], ' B')}"
+                    f"/change) vs polling {fmt(b['poll_cpu_ms_per_s'], ' ms', 0)} CPU/s "
+                    f"({fmt(b['poll_rps'])} req/s, p95 {fmt(b['poll_p95_ms'], ' ms', 0)}, "
+                    f"{fmt(b['poll_bytes'], ' B')}/response)",
+                ))  # fmt: skip
+        return rows
+    if bench.name == "freshness":
+        return [
+            ("freshness: sandbox change → visible on a TV board, polling only", r["mode"],
+             f"call start p50 {fmt(r['start_p50_ms'], '', 0)} / p95 {fmt(r['start_p95_ms'], '', 0)}"
+             f" / p99 {fmt(r['start_p99_ms'], ' ms', 0)}; call end p50 "
+             f"{fmt(r['end_p50_ms'], '', 0)} / p95 {fmt(r['end_p95_ms'], '', 0)} / p99 "
+             f"{fmt(r['end_p99_ms'], ' ms', 0)}; median split: poll "
+             f"{fmt(r['poll_median_ms'], ' ms', 0)}, snapshot → page "
+             f"{fmt(r['push_median_ms'], ' ms', 0)}"),
+            ("freshness with webhooks", "-", "not built yet (the app has no webhook receiver)"),
+        ]  # fmt: skip
+    if bench.name == "public":
+        return [
+            (f"public endpoint from the cache: {x['case']}", r["mode"],
+             f"{fmt(x['req_per_s'])} req/s, p50 {fmt(x['p50_ms'], '', 1)} / p99 "
+             f"{fmt(x['p99_ms'], ' ms', 1)}, {fmt(x['cpu_ms_per_req'], ' ms', 2)} server CPU/req,"
+             f" statuses {x['statuses']}{', errors ' + str(x['errors']) if x['errors'] else ''}")
+            for x in r["rows"]
+        ]  # fmt: skip
+    if bench.name == "drills":
+        rows = []
+        for d in r["drills"]:
+            recovered = "NOT recovered" if d["recovered_s"] is None else f"{d['recovered_s']:.1f} s"
+            boards = ", ".join(
+                f"{k} {'-' if v is None else f'{v:.1f} s'}" for k, v in d["per_board_s"].items()
+            )
+            errors = ", ".join(f"{k} {v}" for k, v in d["error_lines"].items()) or "none"
+            extra = d.get("also_restarted") or []
+            if extra:
+                errors += f"; also restarted: {', '.join(sorted(set(extra)))}"
+            rows.append((
+                f"drill: kill -9 {d['target']}, restart after {d['delay_s']:g} s", r["mode"],
+                f"{'MET' if d['met'] else 'MISSED'}: boards current after {recovered} ({boards});"
+                f" lost: {'; '.join(d['lost']) or 'nothing'}; error lines: {errors}",
+            ))  # fmt: skip
+        return rows
+    return [(bench.name, mode, json.dumps(r)[:300])]
+
+
+def render_table(benches: list[Bench]) -> str:
+    lines = ["| benchmark | mode | result |", "|---|---|---|"]
+    for bench in benches:
+        for what, mode, result in rows_for(bench):
+            lines.append(f"| {what} | {mode} | {result.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def machine() -> list[str]:
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    ram = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    redis_version = (
+        subprocess.run(["redis-server", "--version"], capture_output=True, text=True, check=False)
+        .stdout.split(" v=")[-1]
+        .split()[0]
+    )
+    return [
+        f"- CPU: {model}, `nproc` = {os.cpu_count()}",
+        f"- RAM: {ram}",
+        f"- OS: {platform.system()} {platform.release()} ({platform.machine()})",
+        f"- Python {platform.python_version()}, redis-server {redis_version}, "
+        "Chromium /usr/bin/chromium (headless)",
+        f"- load average at the start: {os.getloadavg()[0]:.2f}",
+    ]
+
+
+def write_results(benches: list[Bench], table: str, command: str, started: datetime.datetime):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Latest `make bench` run, {started:%Y-%m-%d %H:%M} UTC; command: `{command}` "
+        f"(took {sum(b.seconds for b in benches) / 60:.0f} min).",
+        "",
+        "Machine:",
+        "",
+        *machine(),
+        "",
+        "Modes: `--quick` = the fan-out smoke sweep (N = 100 and 1000, 3 updates each, both "
+        "servers); `make bench FULL=1` runs the full sweep (100 ... 10,000 viewers). Every "
+        "row says which mode produced it.",
+        "",
+        table,
+        "",
+    ]
+    drills = next((b for b in benches if b.name == "drills" and b.result), None)
+    if drills is not None:
+        samples = [
+            f"- kill -9 {d['target']} (restart after {d['delay_s']:g} s): {s}"
+            for d in drills.result["drills"]  # type: ignore[index]
+            for s in d["error_samples"]
+        ]
+        if samples:
+            lines += ["Error lines the drills found in the process logs (first of each):", ""]
+            lines += [s.replace("|", "/") for s in samples]
+            lines.append("")
+    (BENCH / "results.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="the full fan-out sweep")
+    parser.add_argument("--only", help="comma-separated bench names (poller,fanout,...)")
+    args = parser.parse_args()
+    command = "make bench FULL=1" if args.full else "make bench"
+    started = datetime.datetime.now(datetime.UTC)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-all-"))
+    redis_server = PrivateRedis(workdir)
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    benches = plan(args.full, redis_server.url)
+    if args.only:
+        wanted = set(args.only.split(","))
+        benches = [b for b in benches if b.name in wanted]
+        command += f" (only {args.only})"
+    try:
+        for bench in benches:
+            run_one(bench, workdir)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the running bench was stopped; no table written")
+        raise SystemExit(130) from None
+    finally:
+        redis_server.stop()
+    table = render_table(benches)
+    print("\n===== results")
+    print(table)
+    write_results(benches, table, command, started)
+    print(f"\nwritten to {BENCH / 'results.md'}; each bench's output in {workdir}")
+    if any(b.status != "ok" for b in benches):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
