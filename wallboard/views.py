@@ -10,6 +10,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness for process managers and load balancers: this process answers. Unlike
+    /healthz it stays 200 while Voice360 is down, so a web process that still serves the
+    last data (marked STALE) is not taken out of rotation or restarted for it."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the system can serve fresh data, 503 otherwise; see wallboard/health.py."""
     healthy, report = health.check()

@@ -149,3 +149,9 @@ def test_it_answers_503_when_redis_does_not_answer(tmp_path) -> None:
     assert status == 503
     assert report["redis"] is False
     assert report["database"] is True
+
+
+def test_livez_answers_while_the_process_runs_whatever_upstream_does(client):
+    response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
