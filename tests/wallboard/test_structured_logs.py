@@ -2,10 +2,7 @@
 configured (redacting) console handler, and no secret in any of them."""
 
 import asyncio
-import io
-import logging
 import re
-from collections.abc import Iterator
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -14,23 +11,9 @@ from boards.models import Board, KioskToken
 from tests.live.conftest import live_loop  # noqa: F401  (a fixture)
 from tests.polling.helpers import DEMO_KEY, add_account, poll_now
 from tests.polling.test_poller import start_call
-from wallboard.access_log import RedactSecrets
 from wallboard.asgi import application
 
 PEER = "5557777"
-
-
-@pytest.fixture
-def console() -> Iterator[io.StringIO]:
-    """What the configured console handler writes, captured."""
-    handler = next(
-        h
-        for h in logging.getLogger().handlers
-        if any(isinstance(f, RedactSecrets) for f in h.filters)
-    )
-    stream, handler.stream = handler.stream, io.StringIO()
-    yield handler.stream
-    handler.stream = stream
 
 
 @pytest.mark.django_db
