@@ -19,6 +19,16 @@
   var UNLINKED = 4001;
   var body = document.body;
   var retries = 0;
+
+  // Jittered exponential backoff, capped at 5 s: a screen is back within seconds of its
+  // server, and a restart's reconnecting screens are still spread over 2.5 to 5 s. Used for
+  // the extension's own retries too (its default grows to 64 s).
+  function reconnectDelay(attempt) {
+    return Math.min(5000, 500 * Math.pow(2, attempt)) * (0.5 + Math.random() / 2);
+  }
+  if (window.htmx) {
+    window.htmx.config.wsReconnectDelay = reconnectDelay;
+  }
   var downSince = null; // server time (ms) when the socket went down
   var clockOffsetMs = 0; // server clock minus this browser's clock
 
@@ -77,7 +87,7 @@
       return; // the extension retries these itself
     }
     var wrapper = event.detail.socketWrapper;
-    var delay = Math.min(30000, 500 * Math.pow(2, retries)) * (0.5 + Math.random());
+    var delay = reconnectDelay(retries);
     retries += 1;
     window.setTimeout(function () {
       wrapper.reconnect();
