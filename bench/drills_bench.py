@@ -291,14 +291,20 @@ def new_error_lines(stack: Stack, since: dict[str, int]) -> dict[str, list[str]]
         with service.log_path.open("rb") as log:
             log.seek(since.get(name, 0))
             text = log.read().decode(errors="replace")
-        # Log records at ERROR or above, and tracebacks that no such record introduced
-        # (a crash printed by Python itself).
-        lines, previous = [], ""
+        # Log records at ERROR or above, and tracebacks that no log record introduced (a crash
+        # printed by Python itself); a record's own (chained) traceback is part of that record,
+        # e.g. a WARNING's with exc_info.
+        lines, in_record = [], False
         for line in text.splitlines():
-            if ERROR_LINE.search(line) or (TRACEBACK in line and not ERROR_LINE.search(previous)):
+            if LOG_PREFIX.match(line):  # a new log record
+                in_record = True
+                if ERROR_LINE.search(line):
+                    lines.append(line.strip())
+            elif line.startswith("--- "):  # Stack's marker: the process (re)started
+                in_record = False
+            elif TRACEBACK in line and not in_record:
                 lines.append(line.strip())
-            if line.strip() and not line.startswith((" ", "\t")):
-                previous = line
+                in_record = True
         if lines:
             found[name] = lines
     return found
@@ -455,7 +461,10 @@ def run(args: argparse.Namespace, stack: Stack, playwright) -> list[DrillResult]
         for delay in args.delays:
             for target in args.targets:
                 print(f"-- kill -9 {target}, restart after {delay:g} s ...", flush=True)
-                r = drill(stack, world, boards, target, delay, args.timeout)
+                try:
+                    r = drill(stack, world, boards, target, delay, args.timeout)
+                except StackError as error:  # e.g. the boards never settled after the last
+                    r = DrillResult(target, delay, [], lost=[f"not run: {error}"])
                 state = "NOT recovered" if r.recovered_s is None else f"{r.recovered_s:.1f} s"
                 print(f"   {state}; lost: {r.lost or 'nothing'}; errors: {r.errors or 'none'}")
                 for sample in r.error_samples:
