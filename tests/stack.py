@@ -356,6 +356,13 @@ class Stack:
         service = self.services[name]
         if name == "sandbox":
             self._wait_http(service, f"{self.sandbox_url}/control/health", timeout)
+        elif name == "redis":
+
+            def pings() -> bool:
+                self._check_alive(service)
+                return bool(self.redis.ping())
+
+            wait_until(pings, timeout, "redis-server to answer PING")
         elif name == "web":
             self._wait_http(service, self.url("/healthz"), timeout)
         else:
