@@ -1,6 +1,7 @@
 """One Redis connection pool per process, configured for long-lived servers."""
 
 from functools import cache
+from typing import ClassVar
 
 import redis
 from django.conf import settings
@@ -18,3 +19,23 @@ def get_redis() -> redis.Redis:
         health_check_interval=30,
         max_connections=1000,
     )
+
+
+class SharedConnectionPool(redis.ConnectionPool):
+    """The pool class of the Django cache (CACHES OPTIONS "pool_class").
+
+    Under ASGI Django makes a cache client per request (per async context), and each client
+    opened its own pool, so every rate-limited public request paid a new Redis connection
+    (~17 % of a status request's CPU in bench/public_bench.py). One pool per URL and process
+    instead; redis-py resets a pool that finds itself in a forked child.
+    """
+
+    _shared: ClassVar[dict[tuple, redis.ConnectionPool]] = {}
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: object) -> redis.ConnectionPool:
+        key = (url, tuple(sorted(kwargs.items())))
+        pool = cls._shared.get(key)
+        if pool is None:
+            pool = cls._shared[key] = redis.ConnectionPool.from_url(url, **kwargs)
+        return pool

@@ -211,6 +211,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "wb-cache",
+        "OPTIONS": {"pool_class": "wallboard.redis.SharedConnectionPool"},
     }
 }
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/m")
