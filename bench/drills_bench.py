@@ -476,33 +476,37 @@ def run(args: argparse.Namespace, stack: Stack, playwright) -> list[DrillResult]
             browser.close()
 
 
-def main() -> None:
-    args = parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="drills-bench-"))
-    stack = new_stack(workdir)
+def run_with_stack(name: str, args: argparse.Namespace, run_bench) -> tuple[Stack, object]:
+    """Start a stack and Playwright, run `run_bench(args, stack, playwright)`, and stop every
+    process whatever happens (an error, Ctrl-C or SIGTERM). Returns the stack and the result."""
+    stack = new_stack(Path(tempfile.mkdtemp(prefix=f"{name}-bench-")))
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    started = time.monotonic()
-    results: list[DrillResult] = []
     try:
         with sync_playwright() as playwright:
-            results = run(args, stack, playwright)
+            return stack, run_bench(args, stack, playwright)
     except KeyboardInterrupt:
         print("\ninterrupted: stopping every process")
         raise SystemExit(130) from None
     except StackError as error:
-        print(f"\nthe drill stack failed: {error}\n{stack.logs(chars=1500)}")
+        print(f"\nthe {name} bench's stack failed: {error}\n{stack.logs(chars=1500)}")
         raise SystemExit(1) from None
     finally:
         stack.stop()
+
+
+def main() -> None:
+    args = parse_args()
+    started = time.monotonic()
+    stack, results = run_with_stack("drills", args, run)
     print(f"\n=== fault drills (restart delays {args.delays} s; demo TV + public board) ===")
     print(table(results))
     met = all(r.ok for r in results)
     print(f"target (<= {TARGET_SECONDS:g} s each, nothing lost): {'MET' if met else 'MISSED'}")
-    print(f"(run took {time.monotonic() - started:.0f} s; logs in {workdir / 'logs'})")
+    print(f"(run took {time.monotonic() - started:.0f} s; logs in {stack.workdir / 'logs'})")
     print(
         result_line(
             {

@@ -24,14 +24,11 @@ Prints a final `RESULT {json}` line.
 import argparse
 import contextlib
 import random
-import signal
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from drills_bench import CALLER, launch_browser, new_stack, pct, result_line
-from playwright.sync_api import Page, sync_playwright
+from drills_bench import CALLER, launch_browser, pct, result_line, run_with_stack
+from playwright.sync_api import Page
 
 from tests.browser.board import open_board, open_tab
 from tests.stack import Stack, StackError
@@ -119,24 +116,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=20.0)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="freshness-bench-"))
-    stack = new_stack(workdir)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        with sync_playwright() as playwright:
-            data = run(args, stack, playwright)
-    except KeyboardInterrupt:
-        print("\ninterrupted: stopping every process")
-        raise SystemExit(130) from None
-    except StackError as error:
-        print(f"\nfreshness bench failed: {error}\n{stack.logs(chars=1500)}")
-        raise SystemExit(1) from None
-    finally:
-        stack.stop()
+    _, data = run_with_stack("freshness", args, run)
     starts, ends = data["starts"], data["ends"]
     summary = {
         "bench": "freshness",
