@@ -51,6 +51,7 @@ class KioskTokenAdmin(admin.ModelAdmin):
     fields = (
         "board",
         "name",
+        "sound_enabled",
         "connection",
         "created_at",
         "rotated_at",

@@ -54,6 +54,7 @@ def board_settings(board: Board) -> BoardSettings:
         warning_levels=board.warning_levels(),
         poll_interval=board.account.poll_interval_seconds,
         is_public=board.is_public,
+        public_shows_today=board.public_shows_today,
     )
 
 

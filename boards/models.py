@@ -44,6 +44,11 @@ class Board(models.Model):
         default=False,
         help_text="Show queue readiness and counts (no names, no numbers) at /status/<slug>/.",
     )
+    public_shows_today = models.BooleanField(
+        default=False,
+        help_text="Also show today's call counts (inbound, answered, abandoned) on the public "
+        "status page. Needs webhooks; counts carry no personal data.",
+    )
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -108,6 +113,11 @@ class KioskToken(models.Model):
     rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sound_enabled = models.BooleanField(
+        default=False,
+        help_text="This screen plays a sound while an alert with sound is active (the screen "
+        "asks for one click to allow audio if its browser requires it).",
+    )
 
     objects = KioskTokenQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ class BoardSettings:
     warning_levels: dict[int, int] = field(default_factory=dict)
     poll_interval: float = 2.0
     is_public: bool = False
+    public_shows_today: bool = False
 
 
 @dataclass(frozen=True)

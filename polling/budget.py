@@ -96,15 +96,40 @@ def _reserve(bucket: str) -> int:
     return 3 if bucket == PUBLIC_BUCKET else max(3, settings.VOICE360_KEY_RATE_LIMIT // 50)
 
 
+def _acquire(
+    keys: list[str], limit: int, n: int, reserve: int, client: redis.Redis | None
+) -> float:
+    script = (client or get_redis()).register_script(_ACQUIRE)
+    return float(script(keys=keys, args=[window_seconds(), limit, n, reserve, uuid.uuid4().hex]))
+
+
 def acquire(bucket: str, n: int, share: float = 1.0, client: redis.Redis | None = None) -> float:
     """Take `n` requests from the bucket. Returns 0.0 when granted, else seconds to wait."""
-    r = client or get_redis()
-    script = r.register_script(_ACQUIRE)
-    waited = script(
-        keys=_keys(bucket),
-        args=[window_seconds(), bucket_limit(bucket, share), n, _reserve(bucket), uuid.uuid4().hex],
-    )
-    return float(waited)
+    return _acquire(_keys(bucket), bucket_limit(bucket, share), n, _reserve(bucket), client)
+
+
+def early_share() -> float:
+    """The slice of every bucket kept for early polls (webhook events); the regular schedule
+    is planned on the rest."""
+    return settings.EARLY_POLL_BUDGET_PERCENT / 100
+
+
+def early_limit(bucket: str, share: float = 1.0) -> int:
+    return max(1, int(bucket_limit(bucket, share) * early_share()))
+
+
+def acquire_early(
+    bucket: str, n: int, share: float = 1.0, client: redis.Redis | None = None
+) -> float:
+    """Take `n` requests for an early poll: first from the early slice's own log (so early
+    polls never take more than their slice), then from the bucket (so the total never
+    breaks the limit). Returns 0.0 when granted, else seconds to wait."""
+    if early_share() <= 0:
+        return window_seconds()  # early polls are switched off
+    keys = _keys(bucket)
+    early_keys = [f"wb:budget:{bucket}:early", keys[1], keys[2]]
+    wait = _acquire(early_keys, early_limit(bucket, share), n, _reserve(bucket), client)
+    return wait if wait > 0 else acquire(bucket, n, share, client)
 
 
 def observe(bucket: str, rate_limit: RateLimit, client: redis.Redis | None = None) -> None:
@@ -166,7 +191,8 @@ def plan_intervals(accounts: Iterable[PlannedAccount]) -> dict[int, float]:
     effective: dict[int, float] = {}
     for bucket, members in by_bucket.items():
         share = max(m.share for m in members)
-        capacity = bucket_limit(bucket, share) * PLANNING_HEADROOM / window_seconds()
+        planned_share = max(0.1, PLANNING_HEADROOM - early_share())
+        capacity = bucket_limit(bucket, share) * planned_share / window_seconds()
         demand = sum(m.requests_per_poll / m.interval for m in members)
         stretch = max(1.0, demand / capacity)
         for m in members:

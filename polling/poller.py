@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from live import bridge
-from polling import budget, metrics, public_fallback, queue_config, runtime, schedule
+from polling import budget, metrics, overlay, public_fallback, queue_config, runtime, schedule
 from polling.public_fallback import Mode
 from polling.targets import PollTarget, load_target
 from snapshots import diff, history, normalize, store
-from snapshots.models import Snapshot
+from snapshots.models import Snapshot, StoredSnapshot
 from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
 from voice360.models import Agent, Fetched, QueueAvailability, RateLimit
 from wallboard.redis import get_redis
@@ -27,11 +27,15 @@ from wallboard.redis import get_redis
 logger = logging.getLogger(__name__)
 
 POLL_LOG_LENGTH = 50
+# A write that lost the race to another writer (a poll, an acknowledged alert) is worked out
+# again on top of the winner this many times before the poll is counted as superseded.
+STORE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
 class PollResult:
-    # changed, unchanged, superseded, failed, rate_limited, key_rejected, budget_wait, busy, gone
+    # changed, unchanged, superseded, failed, rate_limited, key_rejected, budget_wait, busy,
+    # gone; early polls also early_denied (no room in the early slice of the budget)
     outcome: str
     next_due: float
     version: int | None = None
@@ -47,6 +51,7 @@ class _Plan:
     share: float
     interval: float
     started: float
+    early: bool = False
 
 
 def lock_ttl() -> float:
@@ -54,7 +59,10 @@ def lock_ttl() -> float:
     return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
 
 
-def poll_account(account_id: int) -> PollResult:
+def poll_account(account_id: int, early: bool = False) -> PollResult:
+    """One poll. `early`: asked for by a webhook event, outside the schedule; it takes its
+    requests from the early slice of the budget, and if there is no room it leaves the
+    schedule as it was and only brings the overlay (today's counts, alerts) up to date."""
     target = load_target(account_id)
     if target is None:
         return PollResult("gone", 0.0)
@@ -63,14 +71,17 @@ def poll_account(account_id: int) -> PollResult:
         metrics.count_poll("busy")
         return PollResult("busy", 0.0)
     started = time.time()
+    regular_due = schedule.due_at(account_id) if early else None
     result = PollResult("failed", started + target.interval)
     mode = "-"
     try:
         # Keep dispatchers off this account while it runs, however long that takes.
         schedule.reschedule(account_id, started + lock_ttl())
-        plan = _plan(target, started)
+        plan = _plan(target, started, early)
         mode = plan.mode.source
         result = _poll(plan)
+        if result.outcome == "early_denied":
+            result = _republish(account_id, result.outcome, regular_due or result.next_due)
     except Exception:
         logger.exception("poll crashed account=%s mode=%s", account_id, mode)
         raise
@@ -92,7 +103,7 @@ def poll_account(account_id: int) -> PollResult:
     return result
 
 
-def _plan(target: PollTarget, started: float) -> _Plan:
+def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
     api_key = target.api_key
     mode = public_fallback.choose_mode(target.account_id, api_key, started)
     use_key = mode.use_key and api_key is not None
@@ -104,6 +115,7 @@ def _plan(target: PollTarget, started: float) -> _Plan:
         share=target.share if use_key else 1.0,
         interval=budget.effective_interval(target.account_id) or target.interval,
         started=started,
+        early=early,
     )
 
 
@@ -112,9 +124,13 @@ def _request_key(plan: _Plan) -> str | None:
 
 
 def _poll(plan: _Plan) -> PollResult:
-    wait = budget.acquire(plan.bucket, 2, plan.share)
-    if wait > 0:
-        return PollResult("budget_wait", plan.started + wait + random.uniform(0, 0.25))
+    if plan.early:
+        if budget.acquire_early(plan.bucket, 2, plan.share) > 0:
+            return PollResult("early_denied", plan.started + plan.interval)
+    else:
+        wait = budget.acquire(plan.bucket, 2, plan.share)
+        if wait > 0:
+            return PollResult("budget_wait", plan.started + wait + random.uniform(0, 0.25))
     account_id = plan.target.account_id
     try:
         agents, queues = runtime.run(_read_availability(account_id, _request_key(plan)))
@@ -207,9 +223,32 @@ def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
 
 def _store(plan: _Plan, snapshot: Snapshot, fetched_at: float) -> PollResult:
     account_id = plan.target.account_id
-    previous = store.read_snapshot(account_id)
+    next_due = plan.started + plan.interval
+    if plan.mode.use_key:
+        public_fallback.key_accepted(account_id)
+    for _ in range(STORE_ATTEMPTS):
+        previous = store.read_snapshot(account_id)
+        old = previous.snapshot if previous else None
+        fresh = diff.carry_call_starts(old, snapshot, float(settings.POLL_CALL_DRIFT_SECONDS))
+        fresh = overlay.apply(fresh, old, fetched_at)
+        result = _write(account_id, previous, fresh, fetched_at, next_due)
+        if result.outcome != "superseded":
+            history.record(account_id, fresh, fetched_at)
+            return result
+    return result
+
+
+def _write(
+    account_id: int,
+    previous: StoredSnapshot | None,
+    snapshot: Snapshot,
+    fetched_at: float,
+    next_due: float,
+    *,
+    success: bool = True,
+) -> PollResult:
+    """Write `snapshot` on top of `previous` and publish what a viewer would see change."""
     old = previous.snapshot if previous else None
-    snapshot = diff.carry_call_starts(old, snapshot, float(settings.POLL_CALL_DRIFT_SECONDS))
     changes = diff.diff_snapshots(old, snapshot)
     expected = previous.version if previous else 0
     written = store.write_snapshot(
@@ -218,17 +257,42 @@ def _store(plan: _Plan, snapshot: Snapshot, fetched_at: float) -> PollResult:
         fetched_at,
         expected_version=expected,
         changed=bool(changes) or previous is None,
+        success=success,
     )
-    next_due = plan.started + plan.interval
-    if plan.mode.use_key:
-        public_fallback.key_accepted(account_id)
     if not written.written:
         return PollResult("superseded", next_due)
-    history.record(account_id, snapshot, fetched_at)
     if changes:
         bridge.publish_changes(account_id, expected, written.version, changes)
         return PollResult("changed", next_due, written.version, len(changes))
     return PollResult("unchanged", next_due, written.version)
+
+
+def _republish(account_id: int, outcome: str, next_due: float) -> PollResult:
+    """Bring the overlay of the stored snapshot up to date without reading the API: its
+    data and fetched_at stay as they are, so nothing looks fresher than it is."""
+    for _ in range(STORE_ATTEMPTS):
+        previous = store.read_snapshot(account_id)
+        if previous is None:
+            return PollResult(outcome, next_due)
+        snapshot = overlay.apply(previous.snapshot, previous.snapshot, time.time())
+        result = _write(
+            account_id, previous, snapshot, previous.fetched_at, next_due, success=False
+        )
+        if result.outcome != "superseded":
+            return PollResult(outcome, next_due, result.version, result.changes)
+    return PollResult(outcome, next_due)
+
+
+def refresh_overlay(account_id: int) -> PollResult:
+    """Publish a changed overlay now (an alert acknowledged, counts moved while the budget
+    had no room): under the account's lock, without touching its schedule."""
+    token = schedule.acquire_lock(account_id, lock_ttl())
+    if token is None:
+        return PollResult("busy", 0.0)  # the poll in flight applies the overlay itself
+    try:
+        return _republish(account_id, "overlay", 0.0)
+    finally:
+        schedule.release_lock(account_id, token)
 
 
 def _log_poll(account_id: int, started: float, outcome: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from snapshots.models import ActiveCall, AgentState, QueueState, Snapshot
+from snapshots.models import ActiveAlert, ActiveCall, AgentState, QueueState, Snapshot
 
 ChangeKind = Literal[
     "source_changed",
@@ -28,6 +28,10 @@ ChangeKind = Literal[
     "queue_readiness_changed",
     "queue_members_changed",
     "queue_config_changed",
+    "today_changed",
+    "alert_fired",
+    "alert_cleared",
+    "alert_changed",
 ]
 
 AGENT_NAME_FIELDS = ("extension", "caller_id", "first_name", "last_name")
@@ -140,7 +144,7 @@ def _queue_changes(old: QueueState, new: QueueState) -> list[Change]:
 def diff_snapshots(old: Snapshot | None, new: Snapshot) -> list[Change]:
     """Every visible change from `old` to `new`; [] when a viewer would see nothing new."""
     if old is None:
-        old = new.model_copy(update={"agents": [], "queues": []})
+        old = new.model_copy(update={"agents": [], "queues": [], "today": None, "alerts": []})
     changes: list[Change] = []
     if (old.source, old.source_reason) != (new.source, new.source_reason):
         changes.append(
@@ -152,6 +156,36 @@ def diff_snapshots(old: Snapshot | None, new: Snapshot) -> list[Change]:
         )
     changes.extend(_diff_agents(old, new))
     changes.extend(_diff_queues(old, new))
+    changes.extend(_diff_overlay(old, new))
+    return changes
+
+
+def _diff_overlay(old: Snapshot, new: Snapshot) -> list[Change]:
+    """Today's counts (one change for all of them: they move together) and alerts."""
+    changes: list[Change] = []
+    if old.today != new.today:
+        changes.append(
+            Change(
+                kind="today_changed",
+                before=old.today.model_dump(mode="json") if old.today else None,
+                after=new.today.model_dump(mode="json") if new.today else None,
+            )
+        )
+    before: dict[int, ActiveAlert] = {a.id: a for a in old.alerts}
+    after: dict[int, ActiveAlert] = {a.id: a for a in new.alerts}
+    for alert_id, alert in after.items():
+        if alert_id not in before:
+            kind = "alert_fired"
+        elif before[alert_id] != alert:
+            kind = "alert_changed"  # acknowledged, or entered/left quiet hours
+        else:
+            continue
+        changes.append(Change(kind=kind, queue_id=alert.queue_id, after=alert.model_dump()))
+    changes.extend(
+        Change(kind="alert_cleared", queue_id=alert.queue_id, before=alert.model_dump())
+        for alert_id, alert in before.items()
+        if alert_id not in after
+    )
     return changes
 
 

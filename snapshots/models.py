@@ -58,8 +58,62 @@ class QueueState(_Frozen):
     member_ids: list[int] | None  # None without a key: /queues/{id} needs one
 
 
+class QueueToday(_Frozen):
+    """Today's call counts of one queue (or the whole account), from webhook events."""
+
+    inbound: int = 0
+    answered: int = 0
+    abandoned: int = 0  # QUEUE_HANGUP_ABANDONED
+    timed_out: int = 0  # QUEUE_HANGUP_TIMEOUT
+    not_answered: int = 0  # QUEUE_NO_ANSWER
+    abandoned_last_hour: int = 0
+    # When the longest-waiting call still in the queue arrived (None: none waiting, or the
+    # events do not say). A fixed time, so a growing wait is not a change.
+    oldest_waiting_since: float | None = None
+
+    @property
+    def abandon_rate(self) -> float | None:
+        """Abandoned calls per inbound call (None before the first inbound call)."""
+        return self.abandoned / self.inbound if self.inbound else None
+
+
+class AgentToday(_Frozen):
+    answered: int = 0
+    placed: int = 0
+
+
+class TodayCounts(_Frozen):
+    """Counts since local midnight in the account's time zone."""
+
+    date: str  # the local date, ISO 8601
+    time_zone: str
+    total: QueueToday
+    queues: dict[int, QueueToday]
+    agents: dict[int, AgentToday]
+
+
+class ActiveAlert(_Frozen):
+    """A threshold rule of a board that is breached now (alerts/)."""
+
+    id: int  # the alert event: acknowledging names it
+    rule_id: int
+    board_id: int
+    queue_id: int | None
+    kind: str
+    message: str
+    since: float  # Unix seconds
+    acknowledged: bool = False
+    # Screens with sound enabled play it: false once acknowledged or in quiet hours.
+    sound: bool = False
+
+
 class Snapshot(_Frozen):
-    """What changed-or-not is decided on. Excludes fetched_at and version on purpose."""
+    """What changed-or-not is decided on. Excludes fetched_at and version on purpose.
+
+    `today` and `alerts` are the overlay: not read from the API but from webhook events and
+    alert rules, put on each snapshot before it is stored (polling/overlay.py), so that they
+    are versioned, diffed and pushed like everything else.
+    """
 
     account_id: int
     source: Source
@@ -67,6 +121,8 @@ class Snapshot(_Frozen):
     source_reason: str | None = None
     agents: list[AgentState]
     queues: list[QueueState]
+    today: TodayCounts | None = None  # None: no webhook events from this account
+    alerts: list[ActiveAlert] = []
 
 
 class HealthState(_Frozen):

@@ -16,7 +16,8 @@ import redis
 from snapshots.models import HealthState, Snapshot, StoredSnapshot
 from wallboard.redis import get_redis
 
-# KEYS: snapshot hash, health hash. ARGV: expected version, changed (0/1), body, fetched_at.
+# KEYS: snapshot hash, health hash.
+# ARGV: expected version, changed (0/1), body, fetched_at, success (0/1: a poll succeeded).
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
@@ -26,7 +27,9 @@ if ARGV[2] == '1' then
 else
   redis.call('HSET', KEYS[1], 'fetched_at', ARGV[4])
 end
-redis.call('HSET', KEYS[2], 'last_success_at', ARGV[4], 'consecutive_failures', 0)
+if ARGV[5] == '1' then
+  redis.call('HSET', KEYS[2], 'last_success_at', ARGV[4], 'consecutive_failures', 0)
+end
 return current
 """
 
@@ -52,14 +55,22 @@ def write_snapshot(
     *,
     expected_version: int,
     changed: bool,
+    success: bool = True,
     client: redis.Redis | None = None,
 ) -> WriteResult:
+    """`success=False`: a rewrite of the overlay alone, which leaves the health as it is."""
     r = client or get_redis()
     script = r.register_script(_WRITE)
     version = int(
         script(
             keys=[snapshot_key(account_id), health_key(account_id)],
-            args=[expected_version, int(changed), snapshot.model_dump_json(), repr(fetched_at)],
+            args=[
+                expected_version,
+                int(changed),
+                snapshot.model_dump_json(),
+                repr(fetched_at),
+                int(success),
+            ],
         )
     )
     return WriteResult(written=version >= 0, version=version)

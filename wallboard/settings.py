@@ -43,6 +43,11 @@ POLL_CONFIG_REFRESH_SECONDS = env_float("POLL_CONFIG_REFRESH_SECONDS", 300.0, mi
 POLL_KEY_RETRY_SECONDS = env_float("POLL_KEY_RETRY_SECONDS", 300.0, minimum=1.0)
 POLL_BACKOFF_MAX_SECONDS = env_float("POLL_BACKOFF_MAX_SECONDS", 30.0, minimum=1.0)
 POLL_CALL_DRIFT_SECONDS = env_float("POLL_CALL_DRIFT_SECONDS", 3.0, minimum=0.0)
+# Webhook events trigger an early poll: the first event of a burst waits this long for the
+# rest of it, and early polls may use this share of each rate bucket (the regular schedule
+# is planned on the remainder and stretches instead).
+EARLY_POLL_DEBOUNCE_SECONDS = env_float("EARLY_POLL_DEBOUNCE_SECONDS", 0.1, minimum=0.0)
+EARLY_POLL_BUDGET_PERCENT = min(80, env_int("EARLY_POLL_BUDGET_PERCENT", 20, minimum=0))
 
 INSTALLED_APPS = [
     "daphne",
@@ -59,6 +64,8 @@ INSTALLED_APPS = [
     "accounts",
     "polling",
     "boards",
+    "webhooks",
+    "alerts",
 ]
 
 MIDDLEWARE = [
