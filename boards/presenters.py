@@ -9,7 +9,14 @@ numbers, supervisor views masked numbers (admins get them whole).
 from dataclasses import dataclass, field
 from typing import Literal
 
-from snapshots.models import AgentState, QueueState, StoredSnapshot
+from snapshots.models import (
+    AgentState,
+    AgentToday,
+    QueueState,
+    QueueToday,
+    StoredSnapshot,
+    TodayCounts,
+)
 
 Audience = Literal["tv", "supervisor", "admin", "public"]
 AUDIENCES: tuple[Audience, ...] = ("tv", "supervisor", "admin", "public")
@@ -48,12 +55,46 @@ class CallView:
 
 
 @dataclass(frozen=True)
+class TodayView:
+    """Today's counts of a queue or the board, as every audience that sees them gets them
+    (counts only: no names, no numbers)."""
+
+    inbound: int
+    answered: int
+    abandoned: int
+    timed_out: int
+    not_answered: int
+    abandoned_last_hour: int
+    oldest_waiting_since: float | None
+
+    @classmethod
+    def of(cls, counts: QueueToday) -> "TodayView":
+        return cls(
+            inbound=counts.inbound,
+            answered=counts.answered,
+            abandoned=counts.abandoned,
+            timed_out=counts.timed_out,
+            not_answered=counts.not_answered,
+            abandoned_last_hour=counts.abandoned_last_hour,
+            oldest_waiting_since=counts.oldest_waiting_since,
+        )
+
+    @property
+    def abandon_rate_label(self) -> str:
+        """Abandoned per inbound call as a percentage; a dash before the first call."""
+        if not self.inbound:
+            return "\u2013"
+        return f"{100 * self.abandoned / self.inbound:.1f} %"
+
+
+@dataclass(frozen=True)
 class AgentView:
     id: int
     name: str
     extension: str
     status: AgentStatus
     calls: tuple[CallView, ...]
+    today: AgentToday | None = None  # None: no webhook counts (or not for this audience)
 
     @property
     def status_label(self) -> str:
@@ -128,6 +169,7 @@ class QueueView:
     config: dict[str, object] | None = None
     members: tuple[str, ...] | None = None
     sparkline: Sparkline | None = None
+    today: TodayView | None = None
 
     @property
     def open_label(self) -> str:
@@ -156,6 +198,10 @@ class BoardView:
     last_error: str | None
     queues: tuple[QueueView, ...]
     agents: tuple[AgentView, ...] | None  # None for the public audience
+    # The board's queues together (the account's totals when it shows every queue);
+    # None without webhook counts, or on a public page that did not opt in.
+    today: TodayView | None = None
+    today_date: str | None = None
 
     @property
     def stale_after_seconds(self) -> float:
@@ -202,12 +248,36 @@ def agent_status(agent: AgentState) -> AgentStatus:
     return "on_call" if agent.calls else "available"
 
 
-def agent_view(agent: AgentState, audience: Audience) -> AgentView:
+def agent_view(
+    agent: AgentState, audience: Audience, today: TodayCounts | None = None
+) -> AgentView:
     calls = tuple(
         CallView(c.direction, peer_for(audience, c.peer), c.started_at) for c in agent.calls or ()
     )
     name = agent.caller_id or f"{agent.first_name} {agent.last_name}".strip() or agent.extension
-    return AgentView(agent.id, name, agent.extension, agent_status(agent), calls)
+    counts = None if today is None else today.agents.get(agent.id, AgentToday())
+    return AgentView(agent.id, name, agent.extension, agent_status(agent), calls, counts)
+
+
+def shows_today(board: BoardSettings, audience: Audience) -> bool:
+    return audience != "public" or board.public_shows_today
+
+
+def board_today(board: BoardSettings, today: TodayCounts) -> TodayView:
+    """All of the account's calls for a board of every queue; else its queues summed."""
+    if not board.queue_ids:
+        return TodayView.of(today.total)
+    counts = [today.queues[q] for q in board.queue_ids if q in today.queues]
+    waiting = [c.oldest_waiting_since for c in counts if c.oldest_waiting_since is not None]
+    return TodayView(
+        inbound=sum(c.inbound for c in counts),
+        answered=sum(c.answered for c in counts),
+        abandoned=sum(c.abandoned for c in counts),
+        timed_out=sum(c.timed_out for c in counts),
+        not_answered=sum(c.not_answered for c in counts),
+        abandoned_last_hour=sum(c.abandoned_last_hour for c in counts),
+        oldest_waiting_since=min(waiting, default=None),
+    )
 
 
 def _queue_view(
@@ -216,6 +286,7 @@ def _queue_view(
     audience: Audience,
     names: dict[int, str],
     history: list[int] | None,
+    today: TodayCounts | None = None,
 ) -> QueueView:
     level, label = queue_level(queue, board.warning_levels.get(queue.id, board.warning_at_or_below))
     detail = audience in ("supervisor", "admin")
@@ -237,6 +308,7 @@ def _queue_view(
         config=config,
         members=members,
         sparkline=sparkline(history) if detail and history else None,
+        today=TodayView.of(today.queues.get(queue.id, QueueToday())) if today else None,
     )
 
 
@@ -276,10 +348,11 @@ def board_view(
     snapshot = stored.snapshot
     queues = visible_queues(board, snapshot.queues)
     names = {a.id: agent_view(a, "tv").name for a in snapshot.agents}
+    today = snapshot.today if shows_today(board, audience) else None
     agents = None
     if audience != "public":
         chosen = visible_agents(board, snapshot.agents, queues)
-        agents = sort_agents([agent_view(a, audience) for a in chosen])
+        agents = sort_agents([agent_view(a, audience, today) for a in chosen])
     return BoardView(
         board=board,
         audience=audience,
@@ -289,7 +362,9 @@ def board_view(
         limited_reason=snapshot.source_reason if audience != "public" else None,
         last_error=stored.health.last_error if audience in ("supervisor", "admin") else None,
         queues=tuple(
-            _queue_view(q, board, audience, names, (history or {}).get(q.id)) for q in queues
+            _queue_view(q, board, audience, names, (history or {}).get(q.id), today) for q in queues
         ),
         agents=agents,
+        today=board_today(board, today) if today else None,
+        today_date=today.date if today else None,
     )

@@ -26,7 +26,7 @@ BODY_TEMPLATE = "boards/_body.html"
 
 @dataclass(frozen=True)
 class Fragment:
-    kind: str  # status, queue, agent or detail: where the body puts it
+    kind: str  # status, today, queue, agent or detail: where the body puts it
     id: str
     html: str
 
@@ -60,7 +60,10 @@ def agent_fragment_id(agent: AgentView) -> str:
 
 
 def render_fragments(view: BoardView) -> tuple[Fragment, ...]:
-    fragments = [Fragment("status", "board-status", _partial("status").render({"view": view}))]
+    fragments = [
+        Fragment("status", "board-status", _partial("status").render({"view": view})),
+        Fragment("today", "today-total", _partial("today").render({"view": view})),
+    ]
     tile = _partial("queue-tile")
     fragments += [
         Fragment("queue", queue_fragment_id(q), tile.render({"queue": q, "view": view}))
@@ -91,6 +94,7 @@ def render_board(view: BoardView) -> RenderedBoard:
     context = {
         "view": view,
         "status": _group(fragments, "status")[0],
+        "today": _group(fragments, "today")[0],
         "queues": _group(fragments, "queue"),
         "agents": _group(fragments, "agent"),
         "details": _group(fragments, "detail"),

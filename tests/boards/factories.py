@@ -47,10 +47,15 @@ def queue(pk: int, name: str, *, online=3, available=2, on_call=1, active=1, mem
     )
 
 
-def stored(agents, queues, *, version: int = 1, source: str = "key", reason=None):
+def stored(agents, queues, *, version: int = 1, source: str = "key", reason=None, today=None):
     return StoredSnapshot(
         snapshot=Snapshot(
-            account_id=61, source=source, source_reason=reason, agents=agents, queues=queues
+            account_id=61,
+            source=source,
+            source_reason=reason,
+            agents=agents,
+            queues=queues,
+            today=today,
         ),
         version=version,
         fetched_at=NOW,

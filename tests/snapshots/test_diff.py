@@ -1,4 +1,5 @@
 from snapshots.diff import carry_call_starts, diff_snapshots
+from snapshots.models import ActiveAlert, QueueToday, TodayCounts
 from tests.snapshots.builders import (
     FETCHED_AT,
     agent,
@@ -97,3 +98,41 @@ def test_the_first_snapshot_diffs_against_nothing():
         "agent_appeared",
         "queue_appeared",
     }
+
+
+def _overlay_base():
+    return snapshot([agent()], [queue_availability()])
+
+
+def _with_overlay(snap, today=None, alerts=()):
+    return snap.model_copy(update={"today": today, "alerts": list(alerts)})
+
+
+def test_todays_counts_moving_is_one_change():
+    def counts(inbound: int) -> TodayCounts:
+        totals = QueueToday(inbound=inbound)
+        return TodayCounts(
+            date="2027-01-15", time_zone="UTC", total=totals, queues={1: totals}, agents={}
+        )
+
+    base = _overlay_base()
+    changes = diff_snapshots(_with_overlay(base, counts(3)), _with_overlay(base, counts(4)))
+    assert [c.kind for c in changes] == ["today_changed"]
+    assert changes[0].after["total"]["inbound"] == 4
+    assert diff_snapshots(_with_overlay(base, counts(4)), _with_overlay(base, counts(4))) == []
+
+
+def test_alerts_fire_change_and_clear():
+    alert = ActiveAlert(
+        id=5, rule_id=1, board_id=1, queue_id=100, kind="no_agent_ready", message="m", since=1.0
+    )
+    acknowledged = alert.model_copy(update={"acknowledged": True})
+    base = _overlay_base()
+    fired = diff_snapshots(base, _with_overlay(base, alerts=[alert]))
+    assert [(c.kind, c.queue_id) for c in fired] == [("alert_fired", 100)]
+    changed = diff_snapshots(
+        _with_overlay(base, alerts=[alert]), _with_overlay(base, alerts=[acknowledged])
+    )
+    assert [c.kind for c in changed] == ["alert_changed"]
+    cleared = diff_snapshots(_with_overlay(base, alerts=[acknowledged]), base)
+    assert [c.kind for c in cleared] == ["alert_cleared"]
