@@ -92,9 +92,10 @@ def poll_account(account_id: int, early: bool = False) -> PollResult:
         duration = time.time() - started
         metrics.count_poll(result.outcome, duration)
         logger.info(
-            "poll account=%s mode=%s outcome=%s duration_ms=%.0f version=%s changes=%s",
+            "poll account=%s mode=%s early=%d outcome=%s duration_ms=%.0f version=%s changes=%s",
             account_id,
             mode,
+            early,
             result.outcome,
             duration * 1000,
             "-" if result.version is None else result.version,

@@ -31,7 +31,7 @@ def test_each_poll_and_each_published_diff_is_one_line_with_its_account(
     polls = [line for line in lines if " poll account=" in line]
     assert len(polls) == 3
     assert re.search(
-        r"INFO polling.poller poll account=61 mode=key outcome=changed duration_ms=\d+ "
+        r"INFO polling.poller poll account=61 mode=key early=0 outcome=changed duration_ms=\d+ "
         r"version=2 changes=\d+$",
         polls[1],
     ), polls[1]
@@ -50,7 +50,9 @@ def test_a_failed_poll_names_its_account_mode_and_error(wallboard, redis_client,
     assert poll_now().outcome == "failed"
     output = console.getvalue()
     assert "WARNING polling.poller poll failed account=61 mode=key error=" in output
-    assert re.search(r"poll account=61 mode=key outcome=failed duration_ms=\d+ version=-", output)
+    assert re.search(
+        r"poll account=61 mode=key early=0 outcome=failed duration_ms=\d+ version=-", output
+    )
 
 
 @pytest.mark.django_db(transaction=True)
