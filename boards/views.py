@@ -25,7 +25,14 @@ from django_ratelimit.decorators import ratelimit
 
 from boards.feeds import board_settings, current_render
 from boards.models import Board, KioskToken, hash_token
-from boards.presenters import STALE_AFTER_INTERVALS, Audience, BoardSettings, QueueView, board_view
+from boards.presenters import (
+    STALE_AFTER_INTERVALS,
+    Audience,
+    BoardSettings,
+    QueueView,
+    TodayView,
+    board_view,
+)
 from boards.rendering import freshness_html
 from snapshots import store
 
@@ -131,6 +138,17 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return conditional
 
 
+def _public_today(today: TodayView | None) -> dict | None:
+    if today is None:
+        return None  # the board does not publish counts, or the account sends no events
+    return {
+        "inbound": today.inbound,
+        "answered": today.answered,
+        "abandoned": today.abandoned,
+        "abandon_rate": round(today.abandoned / today.inbound, 4) if today.inbound else None,
+    }
+
+
 def _public_queue(queue: QueueView) -> dict:
     return {
         "id": queue.id,
@@ -142,6 +160,7 @@ def _public_queue(queue: QueueView) -> dict:
         "agents_available": queue.agents_available,
         "agents_on_call": queue.agents_on_call,
         "agents_online": queue.agents_online,
+        "today": _public_today(queue.today),
     }
 
 

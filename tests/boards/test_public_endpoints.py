@@ -8,7 +8,7 @@ import pytest
 from accounts.models import Voice360Account
 from boards.models import Board
 from snapshots import store
-from snapshots.models import Snapshot
+from snapshots.models import QueueToday, Snapshot, TodayCounts
 from tests.boards.factories import agent, call, queue
 
 XSS = "<Sales & \"Co\" 'x'>"
@@ -118,3 +118,24 @@ def test_the_status_page_may_be_embedded_in_other_sites(client, public_board):
     response = client.get("/status/status/")
     assert response.status_code == 200
     assert "X-Frame-Options" not in response
+
+
+def _with_today(board: Board, opt_in: bool) -> None:
+    board.public_shows_today = opt_in
+    board.save()
+    stored = store.read_snapshot(61)
+    counts = QueueToday(inbound=8, answered=6, abandoned=2)
+    today = TodayCounts(
+        date="2027-01-15", time_zone="UTC", total=counts, queues={100134: counts}, agents={}
+    )
+    snapshot = stored.snapshot.model_copy(update={"today": today})
+    store.write_snapshot(61, snapshot, time.time(), expected_version=stored.version, changed=True)
+
+
+def test_the_json_carries_todays_counts_only_when_the_board_opts_in(client, public_board):
+    _with_today(public_board, opt_in=False)
+    assert client.get("/status/status.json").json()["queues"][0]["today"] is None
+    _with_today(public_board, opt_in=True)
+    sales, support = client.get("/status/status.json").json()["queues"]
+    assert sales["today"] == {"inbound": 8, "answered": 6, "abandoned": 2, "abandon_rate": 0.25}
+    assert support["today"]["inbound"] == 0
