@@ -9,7 +9,7 @@ numbers, supervisor views masked numbers (admins get them whole).
 from dataclasses import dataclass, field
 from typing import Literal
 
-from snapshots.models import AgentState, QueueState, StoredSnapshot
+from snapshots.models import ActiveAlert, AgentState, QueueState, StoredSnapshot
 
 Audience = Literal["tv", "supervisor", "admin", "public"]
 AUDIENCES: tuple[Audience, ...] = ("tv", "supervisor", "admin", "public")
@@ -114,6 +114,41 @@ def sparkline(values: list[int], width: int = 120, height: int = 30) -> Sparklin
 
 
 @dataclass(frozen=True)
+class AlertView:
+    """An alert rule breached on a queue (alerts/engine.py), as a tile shows it."""
+
+    id: int
+    message: str
+    since: float
+    acknowledged: bool
+    sound: bool
+
+
+@dataclass(frozen=True)
+class AlertHistoryRow:
+    """One alert of the board's recent history (supervisor and admin pages)."""
+
+    id: int
+    message: str
+    fired_at: float
+    cleared_at: float | None
+    acknowledged_at: float | None
+    acknowledged_by: str | None
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """How long it lasted; None while it is still on (the page ticks that one)."""
+        return None if self.cleared_at is None else round(self.cleared_at - self.fired_at)
+
+    @property
+    def duration_label(self) -> str:
+        seconds = self.duration_seconds or 0
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@dataclass(frozen=True)
 class QueueView:
     id: int
     name: str
@@ -128,6 +163,19 @@ class QueueView:
     config: dict[str, object] | None = None
     members: tuple[str, ...] | None = None
     sparkline: Sparkline | None = None
+    alerts: tuple[AlertView, ...] = ()  # unacknowledged first; always empty for the public
+
+    @property
+    def alert_state(self) -> Literal["", "active", "acknowledged"]:
+        """ "active" while any alert is unacknowledged (the tile flashes), "acknowledged"
+        when every alert is (a steady highlight), "" without alerts."""
+        if not self.alerts:
+            return ""
+        return "active" if any(not a.acknowledged for a in self.alerts) else "acknowledged"
+
+    @property
+    def alert_sound(self) -> bool:
+        return any(a.sound for a in self.alerts)
 
     @property
     def open_label(self) -> str:
@@ -156,6 +204,8 @@ class BoardView:
     last_error: str | None
     queues: tuple[QueueView, ...]
     agents: tuple[AgentView, ...] | None  # None for the public audience
+    # The board's latest alerts, newest first: supervisor and admin only (None for others).
+    alert_history: tuple[AlertHistoryRow, ...] | None = None
 
     @property
     def stale_after_seconds(self) -> float:
@@ -216,6 +266,7 @@ def _queue_view(
     audience: Audience,
     names: dict[int, str],
     history: list[int] | None,
+    alerts: tuple[AlertView, ...] = (),
 ) -> QueueView:
     level, label = queue_level(queue, board.warning_levels.get(queue.id, board.warning_at_or_below))
     detail = audience in ("supervisor", "admin")
@@ -237,6 +288,7 @@ def _queue_view(
         config=config,
         members=members,
         sparkline=sparkline(history) if detail and history else None,
+        alerts=alerts,
     )
 
 
@@ -268,14 +320,28 @@ def board_view(
     stored: StoredSnapshot | None,
     audience: Audience,
     history: dict[int, list[int]] | None = None,
+    alert_history: tuple[AlertHistoryRow, ...] | None = None,
 ) -> BoardView:
-    """`history`: per queue, its available agents over the last 2 h (supervisor sparklines)."""
+    """`history`: per queue, its available agents over the last 2 h (supervisor sparklines).
+    `alert_history`: the board's latest alerts (supervisor and admin; read by boards/feeds.py)."""
     if stored is None:
         no_agents = None if audience == "public" else ()
-        return BoardView(board, audience, 0, None, False, None, None, (), no_agents)
+        return BoardView(
+            board,
+            audience,
+            0,
+            None,
+            False,
+            None,
+            None,
+            (),
+            no_agents,
+            _history_for(audience, alert_history),
+        )
     snapshot = stored.snapshot
     queues = visible_queues(board, snapshot.queues)
     names = {a.id: agent_view(a, "tv").name for a in snapshot.agents}
+    alerts = queue_alerts(board, snapshot.alerts, audience)
     agents = None
     if audience != "public":
         chosen = visible_agents(board, snapshot.agents, queues)
@@ -289,7 +355,32 @@ def board_view(
         limited_reason=snapshot.source_reason if audience != "public" else None,
         last_error=stored.health.last_error if audience in ("supervisor", "admin") else None,
         queues=tuple(
-            _queue_view(q, board, audience, names, (history or {}).get(q.id)) for q in queues
+            _queue_view(q, board, audience, names, (history or {}).get(q.id), alerts.get(q.id, ()))
+            for q in queues
         ),
         agents=agents,
+        alert_history=_history_for(audience, alert_history),
     )
+
+
+def queue_alerts(
+    board: BoardSettings, active: list[ActiveAlert], audience: Audience
+) -> dict[int, tuple[AlertView, ...]]:
+    """The board's active alerts by queue, unacknowledged first; none for the public."""
+    if audience == "public":
+        return {}
+    by_queue: dict[int, list[AlertView]] = {}
+    for alert in active:
+        if alert.board_id == board.id and alert.queue_id is not None:
+            view = AlertView(alert.id, alert.message, alert.since, alert.acknowledged, alert.sound)
+            by_queue.setdefault(alert.queue_id, []).append(view)
+    return {
+        qid: tuple(sorted(views, key=lambda a: (a.acknowledged, a.since, a.id)))
+        for qid, views in by_queue.items()
+    }
+
+
+def _history_for(
+    audience: Audience, rows: tuple[AlertHistoryRow, ...] | None
+) -> tuple[AlertHistoryRow, ...] | None:
+    return tuple(rows or ()) if audience in ("supervisor", "admin") else None
