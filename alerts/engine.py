@@ -43,10 +43,7 @@ def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAler
         .select_related("board__account")
         .order_by("board_id", "pk")
     )
-    open_events = {
-        (e.rule_id, e.queue_id): e
-        for e in AlertEvent.objects.open().filter(board__account__account_id=account_id)
-    }
+    open_events = _open_events(account_id)
     at = dt.datetime.fromtimestamp(now, tz=dt.UTC)
     queues = {q.id: q for q in snapshot.queues}
     active: list[ActiveAlert] = []
@@ -70,6 +67,11 @@ def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAler
     for event in open_events.values():
         _close(event, at)  # its rule was disabled, or its queue left the board or the data
     return active
+
+
+def _open_events(account_id: int) -> dict[tuple[int, int], AlertEvent]:
+    events = AlertEvent.objects.open().filter(board__account__account_id=account_id)
+    return {(e.rule_id, e.queue_id): e for e in events}
 
 
 def covered_queues(
