@@ -138,3 +138,14 @@ def test_a_deleted_rule_is_no_error(receiver: Receiver, allow_http) -> None:
     event.rule.delete()
     assert tasks.notify_webhook.apply(args=(pk,)).get() == "gone"
     assert receiver.bodies == []
+
+
+def test_the_outcomes_are_counted_in_metrics(redis_client) -> None:
+    from django.test import Client
+
+    tasks.count("sent")
+    tasks.count("failed")
+    tasks.count("failed")
+    text = Client().get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+    assert 'wallboard_alert_notifications_total{outcome="sent"} 1.0' in text
+    assert 'wallboard_alert_notifications_total{outcome="failed"} 2.0' in text
