@@ -60,7 +60,7 @@ def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAler
                 continue
             if event is None:
                 event = _open(rule, queue.id, verdict.message, at)  # type: ignore[union-attr]
-            if event.announced_at is None and not event.repeat and not quiet:
+            if _due_for_announcement(event, quiet):
                 _announce(rule, event, at)
             message = verdict.message if verdict is not UNKNOWN else event.message
             active.append(_active(rule, event, message, quiet))
@@ -157,6 +157,12 @@ def _open(rule: AlertRule, queue_id: int, message: str, at: dt.datetime) -> Aler
 
 def _close(event: AlertEvent, at: dt.datetime) -> None:
     AlertEvent.objects.filter(pk=event.pk, cleared_at__isnull=True).update(cleared_at=at)
+
+
+def _due_for_announcement(event: AlertEvent, quiet: bool) -> bool:
+    # Acknowledged while quiet hours held it back: someone is on it, nothing to announce.
+    unseen = event.acknowledged_at is None
+    return event.announced_at is None and not event.repeat and not quiet and unseen
 
 
 def _announce(rule: AlertRule, event: AlertEvent, at: dt.datetime) -> None:

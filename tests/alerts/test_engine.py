@@ -252,6 +252,19 @@ def test_an_alert_fired_in_quiet_hours_flashes_silently_and_is_announced_when_th
     assert len(sent) == 1
 
 
+def test_an_alert_acknowledged_during_quiet_hours_is_not_announced_after_them(
+    django_capture_on_commit_callbacks,
+) -> None:
+    make_rule(
+        make_board(), webhook_url=HOOK, quiet_hours_start=dt.time(11), quiet_hours_end=dt.time(13)
+    )
+    with django_capture_on_commit_callbacks() as sent:
+        evaluate(snapshot(sales_available=0))
+        AlertEvent.objects.update(acknowledged_at=dt.datetime.fromtimestamp(NOON_UTC, dt.UTC))
+        [after] = evaluate(snapshot(sales_available=0), NOON_UTC + 3601)
+    assert sent == [] and after.sound is False and after.acknowledged is True
+
+
 def test_an_announced_alert_falls_silent_when_quiet_hours_begin() -> None:
     make_rule(make_board(), quiet_hours_start=dt.time(12, 1), quiet_hours_end=dt.time(13))
     [before] = evaluate(snapshot(sales_available=0))
