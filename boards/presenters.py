@@ -6,7 +6,7 @@ template cannot leak it by mistake: public views carry no agents at all, TV view
 numbers, supervisor views masked numbers (admins get them whole).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from snapshots.models import ActiveAlert, AgentState, QueueState, StoredSnapshot
@@ -326,18 +326,8 @@ def board_view(
     `alert_history`: the board's latest alerts (supervisor and admin; read by boards/feeds.py)."""
     if stored is None:
         no_agents = None if audience == "public" else ()
-        return BoardView(
-            board,
-            audience,
-            0,
-            None,
-            False,
-            None,
-            None,
-            (),
-            no_agents,
-            _history_for(audience, alert_history),
-        )
+        empty = BoardView(board, audience, 0, None, False, None, None, (), no_agents)
+        return replace(empty, alert_history=_history_for(audience, alert_history))
     snapshot = stored.snapshot
     queues = visible_queues(board, snapshot.queues)
     names = {a.id: agent_view(a, "tv").name for a in snapshot.agents}
