@@ -78,3 +78,42 @@ def test_the_alert_history_admin_lists_events_read_only(admin_client) -> None:
     assert page.status_code == 200
     assert "No agent ready in Sales" in page.content.decode()
     assert admin_client.get("/admin/alerts/alertevent/add/").status_code == 403
+
+
+def board_form(board, **rule) -> dict[str, str]:
+    """The Board admin's change form as a browser posts it, with one new alert rule."""
+    data = {
+        "title": board.title,
+        "slug": board.slug,
+        "account": str(board.account_id),
+        "queue_ids": "[]",
+        "agent_scope": "all",
+        "warning_at_or_below": "1",
+    }
+    for prefix, total in (("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(total),
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    rule = {"kind": "no_agent_ready", "cooldown_seconds": "300", "enabled": "on"} | rule
+    return data | {f"alert_rules-0-{name}": value for name, value in rule.items()}
+
+
+def test_the_board_admin_adds_a_rule_with_its_webhook(admin_client) -> None:
+    board = make_board()
+    data = board_form(board, label="Sales unstaffed", queue_id=str(SALES), webhook_url=HOOK)
+    response = admin_client.post(f"/admin/boards/board/{board.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = AlertRule.objects.get(board=board)
+    assert (rule.label, rule.queue_id, rule.webhook_url) == ("Sales unstaffed", SALES, HOOK)
+
+
+def test_the_board_admin_explains_a_bad_rule(admin_client) -> None:
+    board = make_board()
+    data = board_form(board, kind="waiting_longer_than", quiet_hours_start="22:00")
+    page = admin_client.post(f"/admin/boards/board/{board.pk}/change/", data).content.decode()
+    assert "“A caller waiting longer than N seconds” needs a number N." in page
+    assert "Give both ends of the quiet hours, or neither." in page
+    assert not AlertRule.objects.exists()
