@@ -1,8 +1,201 @@
-"""Alert rules evaluated against each snapshot."""
+"""Alert rules judged against each snapshot (polling/overlay.py calls `evaluate` every poll).
 
-from snapshots.models import ActiveAlert, Snapshot
+Two queries a poll whatever happens (the account's enabled rules, its open events); writes
+only when something fires, clears or is announced. Each write is safe against another worker
+judging the same account at the same moment: opening relies on the one-open-event
+constraint (the loser takes the winner's row), closing and announcing are conditional
+updates, so a notification is sent once.
+
+An alert is announced (sound on screens, the outgoing webhook) when it fires, unless the
+rule's quiet hours hold it back (then it is announced when they end, if still breached) or
+the same rule and queue were announced less than `cooldown_seconds` ago (a repeat: shown,
+never announced).
+"""
+
+import datetime as dt
+import logging
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from alerts.models import AlertEvent, AlertRule, RuleKind
+from snapshots.models import ActiveAlert, QueueState, Snapshot, TodayCounts
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    breached: bool
+    message: str = ""
+
+
+# The rule cannot be judged now (no webhook data): an open alert stays as it is.
+UNKNOWN = None
 
 
 def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAlert]:
     """The alerts of the account's boards that are breached in `snapshot` at `now`."""
-    return []
+    rules = list(
+        AlertRule.objects.filter(board__account__account_id=account_id, enabled=True)
+        .select_related("board__account")
+        .order_by("board_id", "pk")
+    )
+    open_events = _open_events(account_id)
+    at = dt.datetime.fromtimestamp(now, tz=dt.UTC)
+    queues = {q.id: q for q in snapshot.queues}
+    active: list[ActiveAlert] = []
+    for rule in rules:
+        quiet = rule.in_quiet_hours(_local_time(rule, at))
+        for queue in covered_queues(rule, snapshot.queues, queues):
+            event = open_events.pop((rule.pk, queue.id), None)
+            verdict = judge(rule, queue, snapshot.today, now)
+            if verdict is UNKNOWN and event is None:
+                continue
+            if verdict is not UNKNOWN and not verdict.breached:
+                if event is not None:
+                    _close(event, at)
+                continue
+            if event is None:
+                event = _open(rule, queue.id, verdict.message, at)  # type: ignore[union-attr]
+            if _due_for_announcement(event, quiet):
+                _announce(rule, event, at)
+            message = verdict.message if verdict is not UNKNOWN else event.message
+            active.append(_active(rule, event, message, quiet))
+    for event in open_events.values():
+        _close(event, at)  # its rule was disabled, or its queue left the board or the data
+    return active
+
+
+def _open_events(account_id: int) -> dict[tuple[int, int], AlertEvent]:
+    events = AlertEvent.objects.open().filter(board__account__account_id=account_id)
+    return {(e.rule_id, e.queue_id): e for e in events}
+
+
+def covered_queues(
+    rule: AlertRule, ordered: list[QueueState], by_id: dict[int, QueueState]
+) -> Iterable[QueueState]:
+    """The queues of the snapshot the rule judges: its own, or every queue its board shows."""
+    if rule.queue_id is not None:
+        queue = by_id.get(rule.queue_id)
+        return [queue] if queue is not None else []
+    shown = rule.board.queue_ids or ()
+    return [by_id[qid] for qid in shown if qid in by_id] if shown else ordered
+
+
+def judge(
+    rule: AlertRule, queue: QueueState, today: TodayCounts | None, now: float
+) -> Verdict | None:
+    name = queue.queue_name or queue.name
+    n = rule.threshold or 0
+    if rule.kind == RuleKind.NO_AGENT_READY:
+        return Verdict(queue.agents_available == 0, f"No agent ready in {name}")
+    if rule.kind == RuleKind.AVAILABLE_AT_OR_BELOW:
+        return Verdict(queue.agents_available <= n, _available_message(queue, name, n))
+    if today is None:
+        return UNKNOWN  # the other kinds need webhook events, and none came yet
+    counts = today.queues.get(queue.id)
+    if rule.kind == RuleKind.ABANDONS_LAST_HOUR_ABOVE:
+        abandoned = counts.abandoned_last_hour if counts else 0
+        message = f"{abandoned} abandoned in the last hour in {name} (limit {n})"
+        return Verdict(abandoned > n, message)
+    if rule.kind == RuleKind.WAITING_LONGER_THAN:
+        since = counts.oldest_waiting_since if counts else None
+        # Nobody waiting (or the events do not say): nothing to fire, and a past breach ends.
+        # The message names the limit, not the growing wait: a ticking number would change
+        # the snapshot every poll.
+        breached = since is not None and now - since > n
+        return Verdict(breached, f"A caller has waited over {_duration(n)} in {name}")
+    logger.warning("alert rule %s has an unknown kind %r; skipped", rule.pk, rule.kind)
+    return UNKNOWN
+
+
+def _available_message(queue: QueueState, name: str, n: int) -> str:
+    count = queue.agents_available
+    if count == 0:
+        return f"No agent available in {name} (alert at ≤ {n})"
+    agents = "agent" if count == 1 else "agents"
+    return f"Only {count} {agents} available in {name} (alert at ≤ {n})"
+
+
+def _duration(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    if minutes and not rest:
+        return f"{minutes} min"
+    return f"{minutes}:{rest:02d}" if minutes else f"{rest} s"
+
+
+def _local_time(rule: AlertRule, at: dt.datetime) -> dt.time:
+    try:
+        zone = zoneinfo.ZoneInfo(rule.board.account.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC  # validated in the admin; a bad value must not stop the alerts
+    return at.astimezone(zone).time()
+
+
+def _open(rule: AlertRule, queue_id: int, message: str, at: dt.datetime) -> AlertEvent:
+    """A new open event, or the one another worker opened a moment ago."""
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                return AlertEvent.objects.create(
+                    rule=rule,
+                    board_id=rule.board_id,
+                    queue_id=queue_id,
+                    kind=rule.kind,
+                    message=message[:200],
+                    fired_at=at,
+                )
+        except IntegrityError:
+            existing = AlertEvent.objects.open().filter(rule=rule, queue_id=queue_id).first()
+            if existing is not None:
+                return existing
+    raise RuntimeError(f"alert rule {rule.pk} queue {queue_id}: cannot open an event")
+
+
+def _close(event: AlertEvent, at: dt.datetime) -> None:
+    AlertEvent.objects.filter(pk=event.pk, cleared_at__isnull=True).update(cleared_at=at)
+
+
+def _due_for_announcement(event: AlertEvent, quiet: bool) -> bool:
+    # Acknowledged while quiet hours held it back: someone is on it, nothing to announce.
+    unseen = event.acknowledged_at is None
+    return event.announced_at is None and not event.repeat and not quiet and unseen
+
+
+def _announce(rule: AlertRule, event: AlertEvent, at: dt.datetime) -> None:
+    """Announce the event once (whichever worker gets here first), or mark it a repeat."""
+    since = at - dt.timedelta(seconds=rule.cooldown_seconds)
+    recent = AlertEvent.objects.filter(
+        rule=rule, queue_id=event.queue_id, announced_at__gte=since
+    ).exclude(pk=event.pk)
+    unannounced = AlertEvent.objects.filter(pk=event.pk, announced_at__isnull=True, repeat=False)
+    if rule.cooldown_seconds and recent.exists():
+        unannounced.update(repeat=True)
+        event.repeat = True
+        return
+    if unannounced.update(announced_at=at) != 1:
+        event.refresh_from_db(fields=["announced_at", "repeat"])
+        return  # another worker announced it
+    event.announced_at = at
+    if rule.webhook_url_encrypted:
+        from alerts import tasks
+
+        tasks.send_notification(event.pk)
+
+
+def _active(rule: AlertRule, event: AlertEvent, message: str, quiet: bool) -> ActiveAlert:
+    acknowledged = event.acknowledged_at is not None
+    return ActiveAlert(
+        id=event.pk,
+        rule_id=rule.pk,
+        board_id=rule.board_id,
+        queue_id=event.queue_id,
+        kind=rule.kind,
+        message=message,
+        since=event.fired_at.timestamp(),
+        acknowledged=acknowledged,
+        sound=rule.sound and event.announced_at is not None and not acknowledged and not quiet,
+    )

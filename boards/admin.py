@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from alerts.admin import AlertRuleInline
 from boards import screens
 from boards.models import Board, KioskToken, QueueThreshold
 from live.control import unlink_screen
@@ -31,7 +32,7 @@ class BoardAdmin(admin.ModelAdmin):
     list_filter = ("account", "is_public")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("supervisors",)
-    inlines = [QueueThresholdInline, KioskTokenInline]
+    inlines = [QueueThresholdInline, KioskTokenInline, AlertRuleInline]
 
     @admin.display(description="Pages")
     def links(self, board: Board) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import redis
 
+from alerts.history import recent_alerts
 from boards.models import Board
 from boards.presenters import AUDIENCES, Audience, BoardSettings, board_view
 from boards.rendering import RenderedBoard, diff_message, render_board
@@ -94,8 +95,9 @@ def render_feed(
     stored: StoredSnapshot | None,
     queue_series: dict[int, list[int]] | None = None,
 ) -> RenderedBoard:
+    alerts = recent_alerts(settings.id) if audience in ("supervisor", "admin") else None
     started = time.perf_counter()
-    rendered = render_board(board_view(settings, stored, audience, queue_series))
+    rendered = render_board(board_view(settings, stored, audience, queue_series, alerts))
     # Once per (board, audience) and change, never per viewer: cheap enough to count each.
     metrics.observe_render(time.perf_counter() - started)
     return rendered

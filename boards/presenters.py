@@ -6,10 +6,11 @@ template cannot leak it by mistake: public views carry no agents at all, TV view
 numbers, supervisor views masked numbers (admins get them whole).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from snapshots.models import (
+    ActiveAlert,
     AgentState,
     AgentToday,
     QueueState,
@@ -155,6 +156,41 @@ def sparkline(values: list[int], width: int = 120, height: int = 30) -> Sparklin
 
 
 @dataclass(frozen=True)
+class AlertView:
+    """An alert rule breached on a queue (alerts/engine.py), as a tile shows it."""
+
+    id: int
+    message: str
+    since: float
+    acknowledged: bool
+    sound: bool
+
+
+@dataclass(frozen=True)
+class AlertHistoryRow:
+    """One alert of the board's recent history (supervisor and admin pages)."""
+
+    id: int
+    message: str
+    fired_at: float
+    cleared_at: float | None
+    acknowledged_at: float | None
+    acknowledged_by: str | None
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """How long it lasted; None while it is still on (the page ticks that one)."""
+        return None if self.cleared_at is None else round(self.cleared_at - self.fired_at)
+
+    @property
+    def duration_label(self) -> str:
+        seconds = self.duration_seconds or 0
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+@dataclass(frozen=True)
 class QueueView:
     id: int
     name: str
@@ -170,6 +206,19 @@ class QueueView:
     members: tuple[str, ...] | None = None
     sparkline: Sparkline | None = None
     today: TodayView | None = None
+    alerts: tuple[AlertView, ...] = ()  # unacknowledged first; always empty for the public
+
+    @property
+    def alert_state(self) -> Literal["", "active", "acknowledged"]:
+        """ "active" while any alert is unacknowledged (the tile flashes), "acknowledged"
+        when every alert is (a steady highlight), "" without alerts."""
+        if not self.alerts:
+            return ""
+        return "active" if any(not a.acknowledged for a in self.alerts) else "acknowledged"
+
+    @property
+    def alert_sound(self) -> bool:
+        return any(a.sound for a in self.alerts)
 
     @property
     def open_label(self) -> str:
@@ -202,6 +251,8 @@ class BoardView:
     # None without webhook counts, or on a public page that did not opt in.
     today: TodayView | None = None
     today_date: str | None = None
+    # The board's latest alerts, newest first: supervisor and admin only (None for others).
+    alert_history: tuple[AlertHistoryRow, ...] | None = None
 
     @property
     def stale_after_seconds(self) -> float:
@@ -287,6 +338,7 @@ def _queue_view(
     names: dict[int, str],
     history: list[int] | None,
     today: TodayCounts | None = None,
+    alerts: tuple[AlertView, ...] = (),
 ) -> QueueView:
     level, label = queue_level(queue, board.warning_levels.get(queue.id, board.warning_at_or_below))
     detail = audience in ("supervisor", "admin")
@@ -309,6 +361,7 @@ def _queue_view(
         members=members,
         sparkline=sparkline(history) if detail and history else None,
         today=TodayView.of(today.queues.get(queue.id, QueueToday())) if today else None,
+        alerts=alerts,
     )
 
 
@@ -340,15 +393,19 @@ def board_view(
     stored: StoredSnapshot | None,
     audience: Audience,
     history: dict[int, list[int]] | None = None,
+    alert_history: tuple[AlertHistoryRow, ...] | None = None,
 ) -> BoardView:
-    """`history`: per queue, its available agents over the last 2 h (supervisor sparklines)."""
+    """`history`: per queue, its available agents over the last 2 h (supervisor sparklines).
+    `alert_history`: the board's latest alerts (supervisor and admin; read by boards/feeds.py)."""
     if stored is None:
         no_agents = None if audience == "public" else ()
-        return BoardView(board, audience, 0, None, False, None, None, (), no_agents)
+        empty = BoardView(board, audience, 0, None, False, None, None, (), no_agents)
+        return replace(empty, alert_history=_history_for(audience, alert_history))
     snapshot = stored.snapshot
     queues = visible_queues(board, snapshot.queues)
     names = {a.id: agent_view(a, "tv").name for a in snapshot.agents}
     today = snapshot.today if shows_today(board, audience) else None
+    alerts = queue_alerts(board, snapshot.alerts, audience)
     agents = None
     if audience != "public":
         chosen = visible_agents(board, snapshot.agents, queues)
@@ -362,9 +419,36 @@ def board_view(
         limited_reason=snapshot.source_reason if audience != "public" else None,
         last_error=stored.health.last_error if audience in ("supervisor", "admin") else None,
         queues=tuple(
-            _queue_view(q, board, audience, names, (history or {}).get(q.id), today) for q in queues
+            _queue_view(
+                q, board, audience, names, (history or {}).get(q.id), today, alerts.get(q.id, ())
+            )
+            for q in queues
         ),
         agents=agents,
         today=board_today(board, today) if today else None,
         today_date=today.date if today else None,
+        alert_history=_history_for(audience, alert_history),
     )
+
+
+def queue_alerts(
+    board: BoardSettings, active: list[ActiveAlert], audience: Audience
+) -> dict[int, tuple[AlertView, ...]]:
+    """The board's active alerts by queue, unacknowledged first; none for the public."""
+    if audience == "public":
+        return {}
+    by_queue: dict[int, list[AlertView]] = {}
+    for alert in active:
+        if alert.board_id == board.id and alert.queue_id is not None:
+            view = AlertView(alert.id, alert.message, alert.since, alert.acknowledged, alert.sound)
+            by_queue.setdefault(alert.queue_id, []).append(view)
+    return {
+        qid: tuple(sorted(views, key=lambda a: (a.acknowledged, a.since, a.id)))
+        for qid, views in by_queue.items()
+    }
+
+
+def _history_for(
+    audience: Audience, rows: tuple[AlertHistoryRow, ...] | None
+) -> tuple[AlertHistoryRow, ...] | None:
+    return tuple(rows or ()) if audience in ("supervisor", "admin") else None

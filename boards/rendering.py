@@ -75,6 +75,9 @@ def render_fragments(view: BoardView) -> tuple[Fragment, ...]:
             Fragment("agent", agent_fragment_id(a), card.render({"agent": a, "view": view}))
             for a in view.agents
         ]
+    if view.alert_history is not None:
+        history = _partial("alert-history").render({"view": view})
+        fragments.append(Fragment("history", "alert-history", history))
     if view.shows_detail:
         detail = _partial("queue-detail")
         fragments += [
@@ -98,6 +101,7 @@ def render_board(view: BoardView) -> RenderedBoard:
         "queues": _group(fragments, "queue"),
         "agents": _group(fragments, "agent"),
         "details": _group(fragments, "detail"),
+        "alert_history": next(iter(_group(fragments, "history")), ""),
     }
     body = get_template(BODY_TEMPLATE).render(context)
     return RenderedBoard(view.version, view.fetched_at, body, fragments)

@@ -49,7 +49,12 @@ def _current_error(settings: BoardSettings, audience: Audience) -> str | None:
 
 
 def _page(
-    request: HttpRequest, board: Board, audience: Audience, ws_path: str, template: str
+    request: HttpRequest,
+    board: Board,
+    audience: Audience,
+    ws_path: str,
+    template: str,
+    extra: dict | None = None,
 ) -> HttpResponse:
     settings = board_settings(board)
     cached = current_render(settings, audience)
@@ -64,6 +69,7 @@ def _page(
         "body": cached.body,
         "freshness": freshness_html(fetched_at, stale, _current_error(settings, audience)),
         "ws_path": ws_path,
+        **(extra or {}),
     }
     return render(request, template, context)
 
@@ -91,7 +97,9 @@ def tv(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     KioskToken.objects.filter(pk=found.pk).update(last_seen_at=timezone.now())
     board = Board.objects.select_related("account").get(pk=found.board_id)
-    return _page(request, board, "tv", f"/ws/wallboard/tv/{token}/", "boards/tv.html")
+    # Whether this screen beeps during alerts (static/boards/alerts.js).
+    sound = {"sound_enabled": found.sound_enabled}
+    return _page(request, board, "tv", f"/ws/wallboard/tv/{token}/", "boards/tv.html", sound)
 
 
 @login_required

@@ -26,6 +26,7 @@ from prometheus_client.core import (
     Metric,
 )
 
+from alerts.tasks import METRICS_KEY as ALERT_NOTIFICATIONS_KEY
 from live import web_metrics
 from polling import budget
 from polling import metrics as counters
@@ -34,6 +35,7 @@ from wallboard.redis import get_redis
 from wallboard.tasks import HEARTBEAT_KEY
 
 _HASHES = ("polls", "poll_seconds", "render_seconds", "upstream_errors", "diffs")
+ALERT_HASH = ALERT_NOTIFICATIONS_KEY.removeprefix("wb:metrics:")
 
 
 def allowed(request: HttpRequest) -> bool:
@@ -59,7 +61,7 @@ class RedisCollector:
     def collect(self) -> Iterator[Metric]:
         now = time.time()
         pipe = self.redis.pipeline(transaction=False)
-        for name in _HASHES:
+        for name in (*_HASHES, ALERT_HASH):
             pipe.hgetall(f"wb:metrics:{name}")
         pipe.hget(web_metrics.PUSHED_KEY, "messages")
         pipe.hgetall(budget.EFFECTIVE_INTERVALS_KEY)
@@ -68,7 +70,7 @@ class RedisCollector:
         pipe.zrange(web_metrics.PROCESSES_KEY, 0, -1)
         pipe.get(HEARTBEAT_KEY)
         pipe.time()
-        polls, poll_seconds, render_seconds, errors, diffs, pushed, *rest = pipe.execute()
+        polls, poll_seconds, render_seconds, errors, diffs, alerts, pushed, *rest = pipe.execute()
         intervals, limits, _, processes, heartbeat, (seconds, micros) = rest
         redis_now = seconds + micros / 1_000_000
 
@@ -125,6 +127,13 @@ class RedisCollector:
             "Render time of one board for one audience.",
             render_seconds,
             counters.RENDER_BUCKETS,
+        )
+        yield _labelled(
+            CounterMetricFamily,
+            "wallboard_alert_notifications",
+            "Outgoing alert webhook posts by outcome (sent, retried, failed, refused).",
+            "outcome",
+            alerts,
         )
         yield GaugeMetricFamily(
             "wallboard_worker_heartbeat_age_seconds",

@@ -49,6 +49,16 @@ POLL_CALL_DRIFT_SECONDS = env_float("POLL_CALL_DRIFT_SECONDS", 3.0, minimum=0.0)
 EARLY_POLL_DEBOUNCE_SECONDS = env_float("EARLY_POLL_DEBOUNCE_SECONDS", 0.1, minimum=0.0)
 EARLY_POLL_BUDGET_PERCENT = min(80, env_int("EARLY_POLL_BUDGET_PERCENT", 20, minimum=0))
 
+# Alerts (README "Alerts"). Outgoing webhooks (Slack-compatible) must be https unless
+# ALERT_WEBHOOK_ALLOW_HTTP is on (local tests and development); a post waits at most the
+# timeout and is retried a few times, ALERT_WEBHOOK_RETRY_SECONDS apart and growing.
+# ALERT_LINK_BASE_URL (e.g. https://wall.example.com) lets the message link to the board.
+ALERT_WEBHOOK_ALLOW_HTTP = env_bool("ALERT_WEBHOOK_ALLOW_HTTP", False)
+ALERT_WEBHOOK_TIMEOUT_SECONDS = env_float("ALERT_WEBHOOK_TIMEOUT_SECONDS", 5.0, minimum=0.1)
+ALERT_WEBHOOK_RETRIES = env_int("ALERT_WEBHOOK_RETRIES", 3, minimum=0)
+ALERT_WEBHOOK_RETRY_SECONDS = env_float("ALERT_WEBHOOK_RETRY_SECONDS", 5.0, minimum=0.0)
+ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", "").rstrip("/")
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",

@@ -1,0 +1,55 @@
+"""The alert history in the admin, read-only (rules are edited on their board)."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from alerts.forms import AlertRuleForm
+from alerts.models import AlertEvent, AlertRule
+
+
+class AlertRuleInline(admin.StackedInline):
+    """On the Board admin (boards/admin.py)."""
+
+    model = AlertRule
+    form = AlertRuleForm
+    extra = 0
+    fields = (
+        ("label", "enabled"),
+        ("kind", "queue_id", "threshold"),
+        ("sound", "cooldown_seconds"),
+        ("quiet_hours_start", "quiet_hours_end"),
+        "outgoing_webhook",
+        ("webhook_url", "clear_webhook"),
+    )
+    readonly_fields = ("outgoing_webhook",)
+
+    @admin.display(description="Outgoing webhook")
+    def outgoing_webhook(self, rule: AlertRule) -> str:
+        return rule.webhook_url_hint or "none"
+
+
+@admin.register(AlertEvent)
+class AlertEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "message",
+        "board",
+        "queue_id",
+        "fired_at",
+        "cleared_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "notified",
+        "notify_error",
+    )
+    list_filter = ("board", "kind", "notified")
+    date_hierarchy = "fired_at"
+    list_select_related = ("board", "acknowledged_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
