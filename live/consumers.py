@@ -132,6 +132,7 @@ class TvConsumer(FeedConsumer):
         if found is None:
             return None
         self.token, self.screen = found
+        self._step_lock = asyncio.Lock()
         await self.channel_layer.group_add(kiosk_group(self.token.pk), self.channel_name)
         await self.channel_layer.group_add(TV_GROUP, self.channel_name)
         return self.screen.settings, "tv"
@@ -149,7 +150,6 @@ class TvConsumer(FeedConsumer):
         )
 
     def connected(self) -> None:
-        self._step_lock = asyncio.Lock()
         self._follow_playlist()
 
     def _follow_playlist(self) -> None:
