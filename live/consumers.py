@@ -14,6 +14,7 @@ import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone
 
 from boards import playlists
@@ -167,7 +168,7 @@ class TvConsumer(FeedConsumer):
             except Exception:
                 # Never let one bad step end the rotation: stay, and try again shortly.
                 logger.warning("playlist step failed %s", self.log_fields, exc_info=True)
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(settings.PLAYLIST_MIN_SECONDS)
 
     async def _step(self) -> None:
         """Show the board the clock says now; switch feeds on this socket if it changed."""
@@ -218,7 +219,10 @@ class TvConsumer(FeedConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self._rotation is not None:
-            self._rotation.cancel()
+            # Not in the middle of a step: a move cut short could leave a feed half-joined.
+            assert self._step_lock is not None
+            async with self._step_lock:
+                self._rotation.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._rotation
         if self.token is not None:

@@ -1,6 +1,7 @@
 """TV care on the server side: which board a playlist shows when, the TV page it renders, the
 build id, business hours and their validation."""
 
+import re
 from datetime import time as clock
 from unittest import mock
 
@@ -133,3 +134,14 @@ def test_the_build_id_follows_the_static_files(settings, tmp_path):
         assert build.build_id() == "release-42"
     finally:
         build.build_id.cache_clear()
+
+
+def test_the_admin_edits_a_screens_playlist_and_a_boards_days_as_ticks(boards, admin_client):
+    floor, sales, _ = boards
+    token, _ = _token(floor, (sales, 10))
+    page = admin_client.get(f"/admin/boards/kiosktoken/{token.pk}/change/").content.decode()
+    assert 'name="playlist-TOTAL_FORMS" value="1"' in page
+    assert 'name="playlist-0-seconds" value="10"' in page
+    page = admin_client.get(f"/admin/boards/board/{floor.pk}/change/").content.decode()
+    assert re.search(r'type="checkbox" name="business_days" value="5"[^>]*checked', page)
+    assert not re.search(r'type="checkbox" name="business_days" value="6"[^>]*checked', page)

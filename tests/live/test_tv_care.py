@@ -12,6 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from boards import playlists
 from boards.models import Board, KioskToken, PlaylistEntry
 from live import control
 from live.consumers import CLOSE_UNLINKED
@@ -138,6 +139,28 @@ async def test_a_board_deleted_mid_rotation_is_skipped_and_the_screen_keeps_goin
     assert not any("Support floor" in m for m in await _collect(tv, 2.5))
     await sync_to_async(control.reload_screens)([token.pk])
     assert COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
+    await tv.disconnect()
+
+
+async def test_a_failed_step_does_not_end_the_rotation(floor, monkeypatch, caplog):
+    _, plain = await sync_to_async(floor.screen)(
+        "Wall", floor.sales, (floor.sales, 1), (floor.support, 1)
+    )
+    real, failures = playlists.screen_of_token, []
+
+    def fails_once(token_id: int, now: float) -> playlists.Screen | None:
+        if not failures:
+            failures.append(now)
+            raise RuntimeError("database went away")
+        return real(token_id, now)
+
+    monkeypatch.setattr(playlists, "screen_of_token", fails_once)
+    tv, greeting = await _connect(plain)
+    first = _title(greeting)
+    header = await _until(tv, lambda m: 'id="board-title"' in m and _title(m) != first, 4)
+    assert failures and "playlist step failed" in caplog.text
+    queue = {"Sales floor": SALES, "Support floor": SUPPORT}[_title(header)]
+    assert _shows_queue(await _until(tv, _is_full, 3)) == queue
     await tv.disconnect()
 
 
