@@ -150,7 +150,7 @@ class Viewer(asyncio.Protocol):
         kind = KIND_RE.search(head)
         kind = kind.group(1).decode() if kind else "other"  # full, diff, status
         self.client.records.append((self.idx, version, kind, now, size))
-        if not self.ready.done():
+        if not self.ready.done() and match:  # the full state, not the greeting before it
             self.ready.set_result(None)
 
 

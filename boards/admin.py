@@ -1,12 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from alerts.admin import AlertRuleInline
 from boards import screens
-from boards.models import Board, KioskToken, QueueThreshold
-from live.control import unlink_screen
+from boards.models import WEEKDAYS, Board, KioskToken, PlaylistEntry, QueueThreshold
+from live.control import reload_all_screens, reload_screens, unlink_screen
 
 
 class QueueThresholdInline(admin.TabularInline):
@@ -26,6 +27,19 @@ class KioskTokenInline(admin.TabularInline):
         return False  # tokens are issued from the token admin, which shows the secret once
 
 
+class BoardForm(forms.ModelForm):
+    """ModelAdmin adds the Meta (model, fields)."""
+
+    # Ticks instead of a JSON list; stored as ISO weekdays.
+    business_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Board._meta.get_field("business_days").help_text,
+    )
+
+
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "account", "is_public", "links")
@@ -33,6 +47,13 @@ class BoardAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("supervisors",)
     inlines = [QueueThresholdInline, KioskTokenInline, AlertRuleInline]
+    form = BoardForm
+    actions = ["reload_board_screens"]
+
+    @admin.action(description="Reload the screens showing these boards (playlists too)")
+    def reload_board_screens(self, request: HttpRequest, queryset) -> None:
+        reload_all_screens(board_ids=list(queryset.values_list("pk", flat=True)))
+        messages.success(request, "Those screens reload within a few seconds.")
 
     @admin.display(description="Pages")
     def links(self, board: Board) -> str:
@@ -43,6 +64,17 @@ class BoardAdmin(admin.ModelAdmin):
                 '<a href="{}">supervisor</a> · <a href="{}">public</a>', supervisor, public
             )
         return format_html('<a href="{}">supervisor</a>', supervisor)
+
+
+class PlaylistEntryInline(admin.TabularInline):
+    model = PlaylistEntry
+    extra = 0
+    fields = ("position", "board", "seconds")
+    ordering = ("position", "pk")
+    verbose_name = "playlist board"
+    verbose_name_plural = (
+        "Playlist: boards this screen rotates through, in order (none: its own board alone)"
+    )
 
 
 @admin.register(KioskToken)
@@ -60,7 +92,33 @@ class KioskTokenAdmin(admin.ModelAdmin):
         "last_seen_at",
     )
     readonly_fields = ("connection", "created_at", "rotated_at", "revoked_at", "last_seen_at")
-    actions = ["rotate", "revoke"]
+    actions = ["rotate", "revoke", "reload"]
+    inlines = [PlaylistEntryInline]
+    change_list_template = "admin/boards/kiosktoken/change_list.html"
+
+    def get_urls(self):
+        reload_all = path(
+            "reload-all/",
+            self.admin_site.admin_view(self.reload_all_view),
+            name="boards_kiosktoken_reload_all",
+        )
+        return [reload_all, *super().get_urls()]
+
+    def reload_all_view(self, request: HttpRequest):
+        """Every screen reloads, spread over SCREEN_RELOAD_SPREAD_SECONDS."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        reload_all_screens()
+        messages.success(request, "Every screen reloads within a few seconds.")
+        return HttpResponseRedirect(reverse("admin:boards_kiosktoken_changelist"))
+
+    @admin.action(description="Reload screen: the page loads again (new code, fresh memory)")
+    def reload(self, request: HttpRequest, queryset) -> None:
+        active = queryset.filter(revoked_at__isnull=True)
+        count = reload_screens(active.values_list("pk", flat=True))
+        messages.success(request, f"{count} screen(s) reload within a few seconds.")
 
     @admin.display(description="Screen")
     def connection(self, token: KioskToken) -> str:

@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -16,6 +17,20 @@ def validate_queue_ids(value: object) -> None:
         isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in value
     ):
         raise ValidationError("Queue ids must be a list of positive whole numbers, e.g. [100134].")
+
+
+WEEKDAYS = ((1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun"))
+
+
+def default_business_days() -> list[int]:
+    return [1, 2, 3, 4, 5]
+
+
+def validate_business_days(value: object) -> None:
+    if not isinstance(value, list) or not all(
+        isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value
+    ):
+        raise ValidationError("Business days are ISO weekdays, 1 (Monday) to 7 (Sunday).")
 
 
 class Board(models.Model):
@@ -49,6 +64,34 @@ class Board(models.Model):
         help_text="Also show today's call counts (inbound, answered, abandoned) on the public "
         "status page. Needs webhooks; counts carry no personal data.",
     )
+    # TV care (README "TV screens"): in the account's time zone, computed by the page.
+    opens_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Business hours start; empty (with the end) means always open.",
+    )
+    closes_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Business hours end; earlier than the start means past midnight.",
+    )
+    business_days = models.JSONField(
+        default=default_business_days,
+        blank=True,
+        validators=[validate_business_days],
+        help_text="ISO weekdays the business hours apply to: 1 is Monday, 7 is Sunday.",
+    )
+    night_mode = models.BooleanField(
+        default=True,
+        help_text="TVs dim outside business hours (still live; STALE and DISCONNECTED stay "
+        "loud) and say when the board opens.",
+    )
+    daily_reload_hour = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MaxValueValidator(23)],
+        help_text="TVs reload once a day during this hour (account's time zone): weak TV "
+        "browsers slow down over weeks.",
+    )
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -67,6 +110,10 @@ class Board(models.Model):
     def warning_levels(self) -> dict[int, int]:
         """Per-queue warning threshold; queues without an override use the board's."""
         return {t.queue_id: t.warning_at_or_below for t in self.thresholds.all()}
+
+    @property
+    def has_business_hours(self) -> bool:
+        return self.opens_at is not None and self.closes_at is not None
 
     def can_be_watched_by(self, user) -> bool:
         if not user.is_authenticated or not user.is_active:
@@ -146,3 +193,26 @@ class KioskToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def validate_playlist_seconds(value: int) -> None:
+    minimum = settings.PLAYLIST_MIN_SECONDS
+    if value < minimum:
+        raise ValidationError(f"A board stays on screen at least {minimum} seconds.")
+
+
+class PlaylistEntry(models.Model):
+    """One stop of a screen's rotation. A token without entries shows its own board alone;
+    with entries it shows these boards in order, each for `seconds`, on one websocket."""
+
+    token = models.ForeignKey(KioskToken, on_delete=models.CASCADE, related_name="playlist")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="playlist_entries")
+    seconds = models.PositiveIntegerField(default=30, validators=[validate_playlist_seconds])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "playlist"
+
+    def __str__(self) -> str:
+        return f"{self.board} for {self.seconds} s"

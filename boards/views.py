@@ -23,6 +23,7 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django_ratelimit.decorators import ratelimit
 
+from boards import playlists
 from boards.feeds import board_settings, current_render
 from boards.models import Board, KioskToken, hash_token
 from boards.presenters import (
@@ -34,7 +35,9 @@ from boards.presenters import (
     board_view,
 )
 from boards.rendering import freshness_html
+from boards.tv_care import BoardHours, hours_element, rotation_element
 from snapshots import store
+from wallboard.build import build_id
 
 PUBLIC_MAX_AGE = 5
 BADGE_COLOURS = {"ok": "#2fc596", "warning": "#f0e442", "alert": "#e495c2", "stale": "#98a2b3"}
@@ -69,6 +72,9 @@ def _page(
         "body": cached.body,
         "freshness": freshness_html(fetched_at, stale, _current_error(settings, audience)),
         "ws_path": ws_path,
+        "build_id": build_id(),
+        # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
+        "hours": "" if audience == "public" else hours_element(BoardHours.of(board)),
         **(extra or {}),
     }
     return render(request, template, context)
@@ -96,10 +102,13 @@ def tv(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "boards/unlinked.html", status=410)
         raise Http404
     KioskToken.objects.filter(pk=found.pk).update(last_seen_at=timezone.now())
-    board = Board.objects.select_related("account").get(pk=found.board_id)
-    # Whether this screen beeps during alerts (static/boards/alerts.js).
-    sound = {"sound_enabled": found.sound_enabled}
-    return _page(request, board, "tv", f"/ws/wallboard/tv/{token}/", "boards/tv.html", sound)
+    # With a playlist, the board the rotation is at now; the socket takes it from there.
+    screen = playlists.screen_at(found, time.time())
+    rotation = rotation_element(screen.position, screen.total, screen.next_title)
+    ws_path = f"/ws/wallboard/tv/{token}/"
+    # sound_enabled: whether this screen beeps during alerts (static/boards/alerts.js).
+    extra = {"rotation": rotation, "sound_enabled": found.sound_enabled}
+    return _page(request, screen.board, "tv", ws_path, "boards/tv.html", extra)
 
 
 @login_required

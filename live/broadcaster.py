@@ -279,6 +279,20 @@ class Broadcaster:
             del self.feeds[feed.group]
             await self.layer.group_discard(feed.group, self.channel)
 
+    async def move(self, viewer: Viewer, board: BoardSettings, audience: Audience) -> Feed:
+        """Switch a viewer to another feed on the same socket (a TV's playlist). It gets the
+        new feed's full state next, which resets the page's version; its screen stays
+        counted as connected throughout."""
+        token_id, viewer.kiosk_token_id = viewer.kiosk_token_id, None
+        try:
+            await self.leave(viewer)
+            feed = await self.join(board, audience, viewer)
+        finally:
+            viewer.kiosk_token_id = token_id
+        viewer.version = -1
+        viewer.request_full()
+        return feed
+
     async def aclose(self) -> None:
         """Stop the loops and drop the connections (tests; a web process simply exits)."""
         for task in self._tasks:

@@ -5,16 +5,29 @@ client's own messages (a resync request) and control events do. Public viewers h
 channel-layer subscription at all: there is nothing to tell one public socket alone.
 """
 
+import asyncio
+import contextlib
 import json
 import logging
+import random
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone
 
+from boards import playlists
 from boards.feeds import board_settings
 from boards.models import Board, KioskToken
 from boards.presenters import Audience, BoardSettings
+from boards.tv_care import (
+    build_element,
+    hours_element,
+    reload_command,
+    rotation_element,
+    title_element,
+)
 from live.broadcaster import Viewer, get_broadcaster
 from wallboard.access_log import redact_path
 
@@ -24,6 +37,10 @@ logger = logging.getLogger(__name__)
 # after it; after every other close it does.
 CLOSE_UNLINKED = 4001
 MAX_CLIENT_MESSAGE = 1024
+# Every TV's socket is in this group: "reload all screens" is one message.
+TV_GROUP = "tv-all"
+# A playlist step runs this long after its slot ends, so the clock is inside the next slot.
+STEP_SLACK_SECONDS = 0.05
 
 
 class FeedConsumer(AsyncWebsocketConsumer):
@@ -46,6 +63,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.log_fields = f"account={board.account_id} board={board.id} audience={audience}"
         logger.info("websocket open %s path=%s", self.log_fields, path)
         await self.accept()
+        # Before the full state: the build id (a page of another build reloads) and, for a
+        # TV, what its header shows.
+        await self.send_text(self.greeting())
         self.viewer = Viewer(send=self.send_text, close=self.close_with)
         self.viewer.kiosk_token_id = self.kiosk_token_id
         broadcaster = get_broadcaster()
@@ -53,6 +73,13 @@ class FeedConsumer(AsyncWebsocketConsumer):
         if self.kiosk_token_id is not None:
             await broadcaster.mark_screens({self.kiosk_token_id})
         self.viewer.request_full()
+        self.connected()
+
+    def greeting(self) -> str:
+        return build_element()
+
+    def connected(self) -> None:
+        """Called once the viewer has joined its feed."""
 
     @property
     def kiosk_token_id(self) -> int | None:
@@ -81,30 +108,107 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
 
 class TvConsumer(FeedConsumer):
-    """A wall TV, let in by the kiosk token in its URL."""
+    """A wall TV, let in by the kiosk token in its URL; rotates through the token's playlist
+    (boards/playlists.py) on this one socket, and reloads when told to."""
 
     token: KioskToken | None = None
+    screen: playlists.Screen | None = None
+    _rotation: asyncio.Task | None = None
+    _step_lock: asyncio.Lock | None = None
 
     @property
     def kiosk_token_id(self) -> int | None:
         return None if self.token is None else self.token.pk
 
     @database_sync_to_async
-    def _find(self, plain: str) -> tuple[KioskToken, BoardSettings] | None:
+    def _find(self, plain: str) -> tuple[KioskToken, playlists.Screen] | None:
         token = KioskToken.objects.find(plain)
         if token is None:
             return None
         KioskToken.objects.filter(pk=token.pk).update(last_seen_at=timezone.now())
-        board = Board.objects.select_related("account").get(pk=token.board_id)
-        return token, board_settings(board)
+        return token, playlists.screen_at(token, time.time())
 
     async def authorize(self) -> tuple[BoardSettings, Audience] | None:
         found = await self._find(self.scope["url_route"]["kwargs"]["token"])
         if found is None:
             return None
-        self.token, board = found
+        self.token, self.screen = found
+        self._step_lock = asyncio.Lock()
         await self.channel_layer.group_add(kiosk_group(self.token.pk), self.channel_name)
-        return board, "tv"
+        await self.channel_layer.group_add(TV_GROUP, self.channel_name)
+        return self.screen.settings, "tv"
+
+    def greeting(self) -> str:
+        return build_element() + self._header()
+
+    def _header(self) -> str:
+        screen = self.screen
+        assert screen is not None
+        return (
+            title_element(screen.settings.title)
+            + hours_element(screen.hours)
+            + rotation_element(screen.position, screen.total, screen.next_title)
+        )
+
+    def connected(self) -> None:
+        self._follow_playlist()
+
+    def _follow_playlist(self) -> None:
+        rotating = self._rotation is not None and not self._rotation.done()
+        if self.screen is not None and self.screen.ends_at is not None and not rotating:
+            self._rotation = asyncio.get_running_loop().create_task(self._rotate())
+
+    async def _rotate(self) -> None:
+        while self.screen is not None and self.screen.ends_at is not None:
+            await asyncio.sleep(max(0.0, self.screen.ends_at - time.time()) + STEP_SLACK_SECONDS)
+            try:
+                await self._step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Never let one bad step end the rotation: stay, and try again shortly.
+                logger.warning("playlist step failed %s", self.log_fields, exc_info=True)
+                await asyncio.sleep(settings.PLAYLIST_MIN_SECONDS)
+
+    async def _step(self) -> None:
+        """Show the board the clock says now; switch feeds on this socket if it changed."""
+        assert self.token is not None and self._step_lock is not None
+        async with self._step_lock:
+            screen = await database_sync_to_async(playlists.screen_of_token)(
+                self.token.pk, time.time()
+            )
+            if screen is None:
+                self.screen = None  # revoked: stop rotating; kiosk_revoked closes the socket
+                return
+            if self.viewer is None:
+                return
+            previous, self.screen = self.screen, screen
+            await self.send_text(self._header())
+            if previous is None or previous.settings.id != screen.settings.id:
+                await get_broadcaster().move(self.viewer, screen.settings, "tv")
+                self.log_fields = (
+                    f"account={screen.settings.account_id} board={screen.settings.id} audience=tv"
+                )
+                logger.info("playlist step %s position=%s", self.log_fields, screen.position)
+
+    async def kiosk_playlist(self, event: dict) -> None:
+        """The token's playlist was edited: show what it says now, and keep rotating."""
+        if self.viewer is None:
+            return
+        try:
+            await self._step()
+        except Exception:
+            logger.warning("playlist refresh failed %s", self.log_fields, exc_info=True)
+        self._follow_playlist()
+
+    async def kiosk_reload(self, event: dict) -> None:
+        """Reload the page; "all screens" messages say which boards and how to spread."""
+        boards = event.get("boards")
+        if self.screen is None or (boards is not None and not self.screen.board_ids & set(boards)):
+            return
+        spread = max(0.0, float(event.get("spread", 0.0)))
+        await self.send_text(reload_command(round(random.uniform(0, spread) * 1000)))
+        logger.info("reload sent %s", self.log_fields)
 
     async def kiosk_revoked(self, event: dict) -> None:
         await self.send_text(
@@ -114,8 +218,16 @@ class TvConsumer(FeedConsumer):
         await self.close(code=CLOSE_UNLINKED)
 
     async def disconnect(self, code: int) -> None:
+        if self._rotation is not None:
+            # Not in the middle of a step: a move cut short could leave a feed half-joined.
+            assert self._step_lock is not None
+            async with self._step_lock:
+                self._rotation.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._rotation
         if self.token is not None:
             await self.channel_layer.group_discard(kiosk_group(self.token.pk), self.channel_name)
+            await self.channel_layer.group_discard(TV_GROUP, self.channel_name)
         await super().disconnect(code)
 
 

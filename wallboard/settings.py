@@ -191,6 +191,15 @@ LOGGING = {
     },
 }
 
+# --- TV screens (README "TV screens") -------------------------------------------------------
+# A playlist board stays on screen at least this many seconds (tests shorten it).
+PLAYLIST_MIN_SECONDS = env_float("PLAYLIST_MIN_SECONDS", 5.0, minimum=0.5)
+# "Reload all screens" spreads the screens' reloads over this many seconds (random jitter).
+SCREEN_RELOAD_SPREAD_SECONDS = env_float("SCREEN_RELOAD_SPREAD_SECONDS", 10.0, minimum=0.0)
+# The build id pages compare after each reconnect to reload into new assets; empty: a hash of
+# the static files, computed once at start.
+BUILD_ID = env_str("BUILD_ID")
+
 # --- Security (README "Security") ----------------------------------------------------------
 # A strict Content-Security-Policy: no inline scripts or styles, no eval, framed by nobody.
 # Public status pages alone may be framed, by the sites in EMBED_ALLOWED_ORIGINS.

@@ -41,9 +41,11 @@ async def _poll() -> str:
 
 
 async def _connect(path: str, *headers: tuple[bytes, bytes]) -> WebsocketCommunicator:
+    """Connected, past the greeting (build id, a TV's header) that precedes the full state."""
     communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, *headers])
     connected, _ = await communicator.connect()
     assert connected
+    assert 'id="wb-build"' in await communicator.receive_from()
     return communicator
 
 

@@ -76,8 +76,9 @@ def session_of(stack: Stack, username: str) -> str:
 def websocket(
     stack: Stack, path: str, session: str | None = None, origin: str | None = None
 ) -> tuple[str, list[str]]:
-    """("open", [the first frame]) or ("403", []): a real websocket client, with the
-    server's own origin unless told otherwise and the session cookie if any."""
+    """("open", [the first frames]) or ("403", []): a real websocket client, with the
+    server's own origin unless told otherwise and the session cookie if any. The frames are
+    the greeting (build id, a TV's header) and the full state, which is last."""
     headers = {"Cookie": f"sessionid={session}"} if session else None
     url = f"ws://127.0.0.1:{stack.web_port}{path}"
     try:
@@ -88,7 +89,10 @@ def websocket(
             open_timeout=5,
             compression=None,
         ) as socket:
-            return "open", [str(socket.recv(timeout=10))]
+            frames = [str(socket.recv(timeout=10))]
+            if 'id="wb-build"' in frames[0]:
+                frames.append(str(socket.recv(timeout=10)))
+            return "open", frames
     except InvalidStatus as refused:
         assert refused.response.status_code == 403, refused.response
         return "403", []
