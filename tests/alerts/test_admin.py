@@ -80,7 +80,7 @@ def test_the_alert_history_admin_lists_events_read_only(admin_client) -> None:
     assert admin_client.get("/admin/alerts/alertevent/add/").status_code == 403
 
 
-def board_form(board, **rule) -> dict[str, str]:
+def board_form(board, **rule) -> dict[str, object]:
     """The Board admin's change form as a browser posts it, with one new alert rule."""
     data = {
         "title": board.title,
@@ -89,6 +89,9 @@ def board_form(board, **rule) -> dict[str, str]:
         "queue_ids": "[]",
         "agent_scope": "all",
         "warning_at_or_below": "1",
+        "business_days": ["1", "2", "3", "4", "5"],
+        "night_mode": "on",
+        "daily_reload_hour": "4",
     }
     for prefix, total in (("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
         data |= {
