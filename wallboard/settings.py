@@ -49,6 +49,11 @@ POLL_CALL_DRIFT_SECONDS = env_float("POLL_CALL_DRIFT_SECONDS", 3.0, minimum=0.0)
 EARLY_POLL_DEBOUNCE_SECONDS = env_float("EARLY_POLL_DEBOUNCE_SECONDS", 0.1, minimum=0.0)
 EARLY_POLL_BUDGET_PERCENT = min(80, env_int("EARLY_POLL_BUDGET_PERCENT", 20, minimum=0))
 
+# The webhook receiver (webhooks/): events are kept this many days (purged hourly), and a
+# delivery larger than this many bytes is refused with 413.
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30, minimum=1)
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 65536, minimum=1024)
+
 INSTALLED_APPS = [
     "daphne",
     "django.contrib.admin",
