@@ -19,13 +19,10 @@ from django.db.models import F
 from polling.early import request_early_poll
 from webhooks import metrics, today
 from webhooks.models import WebhookEvent, WebhookReceiver
-from webhooks.validation import WebhookPayload
+from webhooks.validation import MAX_CLOCK_SKEW_SECONDS, WebhookPayload
 
 logger = logging.getLogger(__name__)
 
-# A timestamp further ahead of our clock than this is the sender's clock being wrong:
-# the event is stored at its receipt time so it cannot count towards a day not yet begun.
-MAX_CLOCK_SKEW_SECONDS = 300
 # Events that change what the API reports (calls, queues): they trigger an early poll.
 EARLY_POLL_EVENTS = frozenset(
     {

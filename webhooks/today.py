@@ -1,6 +1,8 @@
 """Today's counts of an account, from its stored webhook events.
 
-"Today" starts at local midnight in the account's `time_zone` at `now`. What counts as what
+"Today" starts at local midnight in the account's `time_zone` at `now` and takes events up
+to MAX_CLOCK_SKEW_SECONDS after `now` (a sender's clock may be a little ahead of ours), never
+past the next midnight. What counts as what
 (each count is of distinct `call_id`s, so a redelivered or repeated event cannot inflate it):
 
 - inbound: INCOMING_EXTERNAL_CALL (per queue: its queue_id; total: all of them).
@@ -39,6 +41,7 @@ from accounts.models import Voice360Account
 from snapshots.models import AgentToday, QueueToday, TodayCounts
 from wallboard.redis import get_redis
 from webhooks.models import WebhookEvent
+from webhooks.validation import MAX_CLOCK_SKEW_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -83,15 +86,15 @@ def compute(account_pk: int, zone: ZoneInfo, now: float) -> TodayCounts | None:
     local_now = now_at.astimezone(zone)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     hour_ago = now_at - timedelta(seconds=LAST_HOUR_SECONDS)
-    since = min(midnight, hour_ago)
-    recent = events.filter(occurred_at__gte=since, occurred_at__lte=now_at)
+    until = _until(now_at, local_now, zone)
+    recent = events.filter(occurred_at__gte=min(midnight, hour_ago), occurred_at__lt=until)
     aggregates = _queue_aggregates(midnight, hour_ago)
     total = QueueToday(**recent.aggregate(**aggregates))
     queues = {
         row.pop("queue_id"): row
         for row in recent.exclude(queue_id=None).values("queue_id").annotate(**aggregates)
     }
-    waiting = _oldest_waiting(events, now_at)
+    waiting = _oldest_waiting(events, now_at, until)
     for queue_id in waiting:
         queues.setdefault(queue_id, {})
     by_queue = {
@@ -107,6 +110,15 @@ def compute(account_pk: int, zone: ZoneInfo, now: float) -> TodayCounts | None:
         queues=by_queue,
         agents=_agents(recent.filter(occurred_at__gte=midnight)),
     )
+
+
+def _until(now_at: datetime, local_now: datetime, zone: ZoneInfo) -> datetime:
+    """Events up to a little after `now` count: a sender whose clock is a few seconds ahead
+    (up to the skew the receiver accepts) must not see its events wait for ours. Never past
+    the local day's end."""
+    tomorrow = (local_now.replace(tzinfo=None) + timedelta(days=1)).date()
+    next_midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone)
+    return min(now_at + timedelta(seconds=MAX_CLOCK_SKEW_SECONDS), next_midnight)
 
 
 def _calls(event_name: str, since: datetime, **extra: object) -> Count:
@@ -126,7 +138,9 @@ def _queue_aggregates(midnight: datetime, hour_ago: datetime) -> dict[str, Count
     }
 
 
-def _oldest_waiting(events: QuerySet[WebhookEvent], now_at: datetime) -> dict[int, float]:
+def _oldest_waiting(
+    events: QuerySet[WebhookEvent], now_at: datetime, until: datetime
+) -> dict[int, float]:
     """queue_id -> arrival (Unix seconds) of its longest-waiting call, for queues with one."""
     ended = events.filter(
         call_id=OuterRef("call_id"),
@@ -135,7 +149,7 @@ def _oldest_waiting(events: QuerySet[WebhookEvent], now_at: datetime) -> dict[in
     )
     horizon = now_at - timedelta(seconds=WAITING_HORIZON_SECONDS)
     rows = (
-        events.filter(event_name=INCOMING, occurred_at__gte=horizon, occurred_at__lte=now_at)
+        events.filter(event_name=INCOMING, occurred_at__gte=horizon, occurred_at__lt=until)
         .exclude(queue_id=None)
         .exclude(Exists(ended))
         .values("queue_id")

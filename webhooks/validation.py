@@ -100,6 +100,10 @@ EVENT_FIELDS: dict[str, dict[str, Check]] = {
     "QUEUE_HANGUP_ABANDONED": _QUEUE_EVENT,
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
+# A timestamp further ahead of our clock than this is the sender's clock being wrong: the
+# event is stored at its receipt time (webhooks/storage.py) so that it cannot count towards
+# a day not yet begun; today's counts take events up to this far ahead of `now`.
+MAX_CLOCK_SKEW_SECONDS = 300
 _DIGITS = re.compile(r"[0-9]{1,18}")
 
 

@@ -60,7 +60,6 @@ def test_it_counts_accepted_events_on_the_receiver(client, receiver):
 
 def test_a_timestamp_far_ahead_is_stored_at_its_receipt_time(client, receiver):
 
-
     body = payload("USER_DIAL", timestamp=int(time.time()) + 3600)
     before = time.time()
     assert post(client, body).status_code == 200
@@ -70,7 +69,6 @@ def test_a_timestamp_far_ahead_is_stored_at_its_receipt_time(client, receiver):
 
 
 def test_a_timestamp_slightly_ahead_is_kept(client, receiver):
-
 
     ahead = int(time.time()) + 120
     post(client, payload("USER_DIAL", timestamp=ahead))
