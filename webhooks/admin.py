@@ -2,7 +2,8 @@
 (Settings -> Webhooks), a token rotation, and what has arrived. The token is a secret the
 admin alone sees, as part of that URL."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from contextvars import ContextVar
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -17,19 +18,24 @@ def receiver_url(request: HttpRequest, account: Voice360Account) -> str:
     return request.build_absolute_uri(WebhookReceiver.for_account(account).path)
 
 
-def _url_field(request: HttpRequest) -> Callable[[Voice360Account], str]:
-    # A callable per request: the absolute URL needs the request's host and scheme.
-    def webhook_url(account: Voice360Account) -> str:
-        if account.pk is None:
-            return "-"
-        return format_html(
-            "<code>{}</code><br>Paste it into the Voice360 portal, Settings → Webhooks: "
-            "all events, POST.",
-            receiver_url(request, account),
-        )
+# The request whose admin page is being built: the URL must be absolute, in the scheme and
+# host the admin was reached by, and readonly field callables get the object alone.
+# A ContextVar is per thread and per async task, so concurrent requests never mix.
+_current_request: ContextVar[HttpRequest | None] = ContextVar("webhook_admin_request", default=None)
 
-    webhook_url.short_description = "webhook URL"  # type: ignore[attr-defined]
-    return webhook_url
+
+@admin.display(description="webhook URL")
+def webhook_url(account: Voice360Account) -> str:
+    if account.pk is None:
+        return "-"
+    request = _current_request.get()
+    path = WebhookReceiver.for_account(account).path
+    url = request.build_absolute_uri(path) if request is not None else path
+    return format_html(
+        "<code>{}</code><br>Paste it into the Voice360 portal, Settings → Webhooks "
+        "(all events, POST).",
+        url,
+    )
 
 
 @admin.display(description="webhook events")
@@ -49,10 +55,14 @@ class WebhookReceiverAdminMixin:
     """For the account's ModelAdmin: the webhook URL and counts on its page, and an action."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> Sequence:
+        _current_request.set(request)
         fields = list(super().get_readonly_fields(request, obj))  # type: ignore[misc]
         if obj is not None:
-            fields += [_url_field(request), webhook_events]
+            fields += ["webhook_url", "webhook_events"]
         return fields
+
+    webhook_url = staticmethod(webhook_url)
+    webhook_events = staticmethod(webhook_events)
 
     @admin.action(description="Rotate webhook token (the old URL stops working)")
     def rotate_webhook_token(

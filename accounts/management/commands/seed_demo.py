@@ -65,4 +65,4 @@ class Command(BaseCommand):
         if receiver.token != demo.demo_webhook_token():
             receiver.set_token(demo.demo_webhook_token())
             receiver.save(update_fields=["token_hash", "token_encrypted"])
-        self.stdout.write(f"Demo webhook receiver up to date: {demo.demo_webhook_path()}")
+        self.stdout.write("Demo webhook receiver up to date.")
