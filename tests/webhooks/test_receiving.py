@@ -74,3 +74,10 @@ def test_a_timestamp_slightly_ahead_is_kept(client, receiver):
     post(client, payload("USER_DIAL", timestamp=ahead))
     assert WebhookEvent.objects.get().occurred_at.timestamp() == ahead
     assert metrics.read(metrics.NOTES) == {}
+
+
+def test_the_url_works_without_its_trailing_slash(client, receiver):
+    response = client.post(
+        url().rstrip("/"), data=payload("USER_DIAL"), content_type="application/json"
+    )
+    assert response.status_code == 200

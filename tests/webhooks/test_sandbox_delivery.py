@@ -19,7 +19,11 @@ DUPLICATES = "wb:metrics:webhook_duplicates"
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
-    stack = Stack(tmp_path_factory.mktemp("webhook-stack"))
+    workdir = tmp_path_factory.mktemp("webhook-stack")
+    # A locked database fails a write after 2 s (SQLite's busy timeout), well within the
+    # sandbox's 5 s delivery timeout: test_a_database_that_cannot_write_answers_503...
+    database = f"sqlite:///{workdir / 'db.sqlite3'}?timeout=2"
+    stack = Stack(workdir, env_overrides={"DATABASE_URL": database})
     stack.start()
     yield stack
     stack.stop()
@@ -185,3 +189,25 @@ def test_an_event_delivered_twice_is_stored_once(hooks):
     assert new[("INCOMING_EXTERNAL_CALL", call_id)] == 1
     duplicates = int(hooks.redis.hget(DUPLICATES, "INCOMING_EXTERNAL_CALL") or 0)
     assert duplicates == duplicates_before + 1
+
+
+def test_a_database_that_cannot_write_answers_503_and_the_retry_is_stored(hooks):
+    webhook = {"name": "post", "url": receiver_url(hooks), "method": "POST", "retries": 5}
+    hooks.control("POST", f"/accounts/{ACCOUNT_ID}/webhooks", webhook)
+    before = Counter(stored(hooks))
+    queue_id = add_queue(hooks, "8104")
+    lock = sqlite3.connect(hooks.workdir / "db.sqlite3", timeout=10, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")  # nobody else reads or writes until we let go
+    try:
+        call_id = caller(hooks, queue_id, patience=None)
+
+        def refused() -> list:
+            attempts = hooks.control("GET", "/webhooks/deliveries")
+            return [a for a in attempts if a["status"] == 503]
+
+        (first, *_) = wait_until(refused, 20, "a 503 from the receiver")
+        assert first["event_name"] == "INCOMING_EXTERNAL_CALL"
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    wait_stored(hooks, [("INCOMING_EXTERNAL_CALL", call_id)], before)
