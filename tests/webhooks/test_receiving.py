@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from tests.webhooks.helpers import PHONE, SMS_BODY, get, payload, post
+from tests.webhooks.helpers import PHONE, SMS_BODY, get, payload, post, url
 from webhooks import metrics
 from webhooks.models import WebhookEvent
 from webhooks.validation import EVENT_TYPES
