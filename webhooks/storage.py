@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from polling.early import request_early_poll
-from webhooks import metrics, today
+from webhooks import counts_cache, metrics
 from webhooks.models import WebhookEvent, WebhookReceiver
 from webhooks.validation import MAX_CLOCK_SKEW_SECONDS, WebhookPayload
 
@@ -104,7 +104,7 @@ def store(receiver: WebhookReceiver, payload: WebhookPayload, received: float) -
 
 def after_commit(account_id: int, event_name: str) -> None:
     try:
-        today.invalidate(account_id)
+        counts_cache.invalidate(account_id)
         if event_name in EARLY_POLL_EVENTS:
             request_early_poll(account_id)
     except (redis.RedisError, kombu.exceptions.OperationalError) as exc:

@@ -23,29 +23,23 @@ the next. Calls that arrived more than WAITING_HORIZON_SECONDS ago are ignored, 
 end event cannot keep a "waiting since" on the board for ever. CALL_ENDED, USER_HANGUP and
 the SMS events count nothing.
 
-Counts are cached in Redis per (account, local date) for CACHE_SECONDS (the rolling hour
-and the waiting call move with time) and dropped when an event is stored; without Redis,
-or after it lost its data, they are simply computed again from the database.
+Counts are cached in Redis per account and local date for a short while (counts_cache.py)
+and dropped when an event is stored; without Redis, or after it lost its data, they are
+simply computed again from the database.
 """
 
-import json
-import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import redis
 from django.conf import settings
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from accounts.models import Voice360Account
 from snapshots.models import AgentToday, QueueToday, TodayCounts
-from wallboard.redis import get_redis
+from webhooks import counts_cache
 from webhooks.models import WebhookEvent
 from webhooks.validation import MAX_CLOCK_SKEW_SECONDS
 
-logger = logging.getLogger(__name__)
-
-CACHE_SECONDS = 30
 WAITING_HORIZON_SECONDS = 3 * 3600
 LAST_HOUR_SECONDS = 3600
 
@@ -61,18 +55,21 @@ WAIT_ENDERS = (ANSWER, "CALL_ENDED", TIMEOUT, ABANDONED)
 def today_counts(account_id: int, now: float) -> TodayCounts | None:
     """Counts since local midnight (the account's time zone) at `now`; None while the account
     has no stored events (so boards do not show zeros that only mean "not set up")."""
+    cached = counts_cache.read(account_id)
+    if cached.entry is not None and cached.entry.serves(now):
+        return cached.entry.counts
     account = (
         Voice360Account.objects.filter(account_id=account_id).values("pk", "time_zone").first()
     )
     if account is None:
         return None
     zone = ZoneInfo(account["time_zone"])
-    local_date = datetime.fromtimestamp(now, zone).date().isoformat()
-    generation, cached = _read_cache(account_id, local_date)
-    if cached is not None:
-        return cached.counts
     counts = compute(account["pk"], zone, now)
-    _write_cache(account_id, local_date, generation, counts)
+    local_date = datetime.fromtimestamp(now, zone).date().isoformat()
+    entry = counts_cache.Entry(
+        generation=cached.generation, time_zone=zone.key, date=local_date, counts=counts
+    )
+    counts_cache.write(account_id, entry)
     return counts
 
 
@@ -170,59 +167,3 @@ def _agents(events: QuerySet[WebhookEvent]) -> dict[int, AgentToday]:
         .order_by("user_id")
     )
     return {row.pop("user_id"): AgentToday(**row) for row in rows}
-
-
-# --- the cache -------------------------------------------------------------------------------
-# wb:today:gen:<account>          bumped by every stored event (no expiry)
-# wb:today:<account>:<date>       "<generation>|<counts JSON or null>", CACHE_SECONDS
-# A value is used only while its generation is current, so counts computed while an event
-# was being stored (from before it) are never served after it.
-
-
-class _Cached:
-    def __init__(self, counts: TodayCounts | None) -> None:
-        self.counts = counts
-
-
-def _generation_key(account_id: int) -> str:
-    return f"wb:today:gen:{account_id}"
-
-
-def _value_key(account_id: int, local_date: str) -> str:
-    return f"wb:today:{account_id}:{local_date}"
-
-
-def invalidate(account_id: int) -> None:
-    get_redis().incr(_generation_key(account_id))
-
-
-def _read_cache(account_id: int, local_date: str) -> tuple[str, _Cached | None]:
-    try:
-        generation, raw = get_redis().mget(
-            _generation_key(account_id), _value_key(account_id, local_date)
-        )
-    except redis.RedisError as exc:
-        logger.warning("today's counts cache unavailable (%s); computing", type(exc).__name__)
-        return "", None
-    generation = generation or "0"
-    if raw is None:
-        return generation, None
-    stored_generation, _, body = raw.partition("|")
-    if stored_generation != generation:
-        return generation, None
-    data = json.loads(body)
-    return generation, _Cached(None if data is None else TodayCounts.model_validate(data))
-
-
-def _write_cache(
-    account_id: int, local_date: str, generation: str, counts: TodayCounts | None
-) -> None:
-    if not generation:
-        return  # Redis did not answer the read
-    body = "null" if counts is None else counts.model_dump_json()
-    try:
-        get_redis().set(
-            _value_key(account_id, local_date), f"{generation}|{body}", ex=CACHE_SECONDS
-        )
-    except redis.RedisError as exc:
-        logger.warning("today's counts not cached (%s)", type(exc).__name__)

@@ -1,10 +1,13 @@
 """Today's counts are cached in Redis, but the database is the truth: without the cache
 (keys deleted, Redis flushed) they are computed again, the same."""
 
-from zoneinfo import ZoneInfo
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.webhooks.helpers import ACCOUNT, at, store_event
-from webhooks import today
+from webhooks import counts_cache, today
 from webhooks.models import WebhookEvent
 
 NOW = at("2026-11-28 12:00:00")
@@ -15,11 +18,19 @@ def test_counts_are_rebuilt_after_the_cache_keys_are_deleted(receiver, redis_cli
     store_event(receiver, "QUEUE_HANGUP_ABANDONED", NOW - 500, call_id="k1")
     first = today.today_counts(ACCOUNT, NOW)
     keys = redis_client.keys("wb:today:*")
-    assert f"wb:today:{ACCOUNT}:2026-11-28" in keys
+    assert f"wb:today:{ACCOUNT}" in keys
     redis_client.delete(*keys)
     again = today.today_counts(ACCOUNT, NOW)
     assert again == first
     assert again.total.abandoned == 1
+
+
+def test_a_cache_hit_reads_nothing_from_the_database(receiver, redis_client):
+    store_event(receiver, "INCOMING_EXTERNAL_CALL", NOW - 600)
+    first = today.today_counts(ACCOUNT, NOW)
+    with CaptureQueriesContext(connection) as queries:
+        assert today.today_counts(ACCOUNT, NOW + 5) == first
+    assert len(queries) == 0
 
 
 def test_the_cache_serves_until_an_event_is_stored(receiver, redis_client):
@@ -31,19 +42,30 @@ def test_the_cache_serves_until_an_event_is_stored(receiver, redis_client):
     row.save()
     assert today.today_counts(ACCOUNT, NOW).total.inbound == 1
     # ...and is once an event is stored (the receiver invalidates after each commit).
-    today.invalidate(ACCOUNT)
+    counts_cache.invalidate(ACCOUNT)
     assert today.today_counts(ACCOUNT, NOW).total.inbound == 2
+
+
+def test_a_cached_day_does_not_serve_the_next(receiver, redis_client):
+    store_event(receiver, "INCOMING_EXTERNAL_CALL", at("2026-11-27 23:59:00"))
+    assert today.today_counts(ACCOUNT, at("2026-11-27 23:59:30")).total.inbound == 1
+    after_midnight = today.today_counts(ACCOUNT, at("2026-11-28 00:00:10"))
+    assert (after_midnight.date, after_midnight.total.inbound) == ("2026-11-28", 0)
 
 
 def test_a_value_computed_before_an_invalidation_is_not_served(receiver, redis_client):
     store_event(receiver, "INCOMING_EXTERNAL_CALL", NOW - 600)
-    generation, _ = today._read_cache(ACCOUNT, "2026-11-28")
-    stale = today.compute(receiver.account.pk, ZoneInfo("UTC"), NOW)
-    today.invalidate(ACCOUNT)  # an event landed while that was computed
-    today._write_cache(ACCOUNT, "2026-11-28", generation, stale)
-    assert today._read_cache(ACCOUNT, "2026-11-28")[1] is None
+    lookup = counts_cache.read(ACCOUNT)  # a poll starts computing...
+    counts_cache.invalidate(ACCOUNT)  # ...an event lands meanwhile...
+    stale = counts_cache.Entry(
+        generation=lookup.generation, time_zone="UTC", date="2026-11-28", counts=None
+    )
+    counts_cache.write(ACCOUNT, stale)  # ...and the poll caches what it computed
+    assert counts_cache.read(ACCOUNT).entry is None
+    assert today.today_counts(ACCOUNT, NOW).total.inbound == 1
 
 
 def test_no_events_is_cached_as_none_too(receiver, redis_client):
     assert today.today_counts(ACCOUNT, NOW) is None
-    assert redis_client.get(f"wb:today:{ACCOUNT}:2026-11-28") == "0|null"
+    entry = json.loads(redis_client.get(f"wb:today:{ACCOUNT}"))
+    assert entry == {"generation": "0", "time_zone": "UTC", "date": "2026-11-28", "counts": None}
