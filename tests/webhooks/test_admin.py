@@ -59,3 +59,15 @@ def test_rotating_the_token_retires_the_old_url(admin_client, receiver):
     assert receiver.token != TOKEN
     assert post(admin_client, payload("USER_DIAL")).status_code == 404
     assert post(admin_client, payload("USER_DIAL"), token=receiver.token).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_url_is_absolute_under_asgi_too(async_client):
+    # Under ASGI the page is built and rendered in two separate thread hops: the request
+    # that makes the URL absolute must reach the rendering.
+    account = await Voice360Account.objects.acreate(account_id=72, name="Async")
+    user = await get_user_model().objects.acreate(username="a", is_staff=True, is_superuser=True)
+    await async_client.aforce_login(user)
+    response = await async_client.get(f"{CHANGELIST}{account.pk}/change/")
+    receiver = await WebhookReceiver.objects.aget(account=account)
+    assert f"http://testserver{receiver.path}" in response.content.decode()
