@@ -23,7 +23,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     # A locked database fails a write after 2 s (SQLite's busy timeout), well within the
     # sandbox's 5 s delivery timeout: test_a_database_that_cannot_write_answers_503...
     database = f"sqlite:///{workdir / 'db.sqlite3'}?timeout=2"
-    stack = Stack(workdir, env_overrides={"DATABASE_URL": database})
+    # INFO: the access log is on, so the last test can look for the token in it.
+    stack = Stack(workdir, env_overrides={"DATABASE_URL": database, "LOG_LEVEL": "INFO"})
     stack.start()
     yield stack
     stack.stop()
@@ -211,3 +212,10 @@ def test_a_database_that_cannot_write_answers_503_and_the_retry_is_stored(hooks)
         lock.execute("ROLLBACK")
         lock.close()
     wait_stored(hooks, [("INCOMING_EXTERNAL_CALL", call_id)], before)
+
+
+def test_no_log_line_of_the_wallboard_carries_the_token(stack):
+    logs = "".join(stack.services[name].tail(10**7) for name in ("web", "worker", "beat"))
+    assert "/webhooks/voice360/[token]/" in logs  # the access log saw the deliveries
+    assert demo.demo_webhook_token() not in logs
+    assert CALLER not in logs
