@@ -23,7 +23,8 @@ def _is_str(value: object) -> bool:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # Within a signed 64-bit column: a larger id would fail in the database, not here.
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
 def _is_number(value: object) -> bool:
@@ -139,9 +140,18 @@ class WebhookPayload:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _no_constants(name: str) -> object:
+    # NaN and Infinity are not JSON, and databases refuse them in JSON columns.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(text: str | bytes) -> object:
+    return json.loads(text, parse_constant=_no_constants)
+
+
 def parse_json_body(body: bytes) -> Mapping[str, object]:
     try:
-        data = json.loads(body)
+        data = _loads(body)
     except (UnicodeDecodeError, ValueError):
         raise Rejected("bad_json", "the body is not JSON") from None
     if not isinstance(data, dict):
@@ -158,7 +168,7 @@ def parse_query(params: Mapping[str, str]) -> Mapping[str, object]:
     metadata = data.get("metadata")
     if isinstance(metadata, str):
         try:
-            data["metadata"] = json.loads(metadata)
+            data["metadata"] = _loads(metadata)
         except ValueError:
             raise Rejected("bad_json", "the metadata parameter is not JSON") from None
     return data
@@ -183,6 +193,8 @@ def validate(data: Mapping[str, object], account_id: int) -> WebhookPayload:
     metadata = data["metadata"]
     if not isinstance(metadata, dict):
         raise Rejected("bad_metadata", "metadata is not an object")
+    if "\\u0000" in json.dumps(metadata):  # PostgreSQL stores no NUL in text or JSON
+        raise Rejected("bad_metadata", "metadata contains a NUL character")
     _check_metadata(event_name, metadata)
     return WebhookPayload(event_name, sender, timestamp, metadata)  # type: ignore[arg-type]
 

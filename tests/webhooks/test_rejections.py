@@ -51,6 +51,9 @@ CASES = {
     "duration as text": (with_metadata("USER_HANGUP", duration="42"), "wrong_type"),
     "null user on dial": (with_metadata("USER_DIAL", user_id=None), "wrong_type"),
     "status as number": (with_metadata("SMS_DELIVERED", status=1), "wrong_type"),
+    "queue_id past 64 bits": (with_metadata("QUEUE_NO_ANSWER", queue_id=2**64), "wrong_type"),
+    "NUL in a string": (with_metadata("USER_DIAL", call_id="c\x00"), "bad_metadata"),
+    "NaN": (json.dumps(with_metadata("QUEUE_NO_ANSWER", wait_seconds=float("nan"))), "bad_json"),
 }
 
 
