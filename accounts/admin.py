@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from accounts.connection_test import check_connection
 from accounts.models import Voice360Account
 from polling import budget
+from webhooks.admin import WebhookReceiverAdminMixin
 
 
 class Voice360AccountForm(forms.ModelForm):
@@ -44,7 +45,7 @@ class Voice360AccountForm(forms.ModelForm):
 
 
 @admin.register(Voice360Account)
-class Voice360AccountAdmin(admin.ModelAdmin):
+class Voice360AccountAdmin(WebhookReceiverAdminMixin, admin.ModelAdmin):
     form = Voice360AccountForm
     list_display = [
         "name",
@@ -56,7 +57,7 @@ class Voice360AccountAdmin(admin.ModelAdmin):
         "enabled",
     ]
     readonly_fields = ["api_key_hint", "effective_interval"]
-    actions = ["test_connection"]
+    actions = ["test_connection", "rotate_webhook_token"]
 
     @admin.display(description="effective interval (s)")
     def effective_interval(self, account: Voice360Account) -> str:

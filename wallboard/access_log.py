@@ -13,12 +13,14 @@ from django.http import HttpRequest, HttpResponseBase
 
 logger = logging.getLogger("wallboard.access")
 
-# The kiosk token in TV page and websocket paths is a secret.
+# The kiosk token in TV page and websocket paths is a secret, and so is the token in an
+# account's webhook URL.
 _KIOSK_TOKEN = re.compile(r"(/tv/)[^/]+")
+_WEBHOOK_TOKEN = re.compile(r"(/webhooks/voice360/)[^/?#\s]+")
 
 
 def redact_path(path: str) -> str:
-    return _KIOSK_TOKEN.sub(r"\1[token]", path)
+    return _WEBHOOK_TOKEN.sub(r"\1[token]", _KIOSK_TOKEN.sub(r"\1[token]", path))
 
 
 class RedactSecrets(logging.Filter):

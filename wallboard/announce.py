@@ -1,4 +1,5 @@
-"""`python -m wallboard.announce`: once the stack answers, print where everything is.
+"""`python -m wallboard.announce`: once the stack answers, point the sandbox's webhooks at
+the demo account's receiver and print where everything is.
 
 It runs as one more process under honcho, which stops every process when one exits, so
 after printing it waits quietly until honcho stops it.
@@ -27,7 +28,35 @@ def _wait_until_up(url: str, deadline: float) -> bool:
     return False
 
 
-def lines(sandbox_url: str) -> list[str]:
+WEBHOOK_NAME = "Live Wallboard (make run)"
+
+
+def receiver_url(web_url: str = WEB_URL) -> str:
+    return f"{web_url}{demo.demo_webhook_path()}"
+
+
+def register_webhook(sandbox_url: str, url: str) -> bool:
+    """Have the sandbox send every event of the demo account to `url` (POST, 3 retries),
+    unless a webhook with that URL is there already. Returns whether it added one."""
+    base = f"{sandbox_url}/control/accounts/{demo.SANDBOX_ACCOUNT_ID}/webhooks"
+    existing = httpx.get(base, timeout=5)
+    existing.raise_for_status()
+    if any(webhook.get("url") == url for webhook in existing.json()):
+        return False
+    spec = {"name": WEBHOOK_NAME, "url": url, "event_type": "*", "method": "POST", "retries": 3}
+    httpx.post(base, json=spec, timeout=5).raise_for_status()
+    return True
+
+
+def _register_or_say_why(sandbox_url: str) -> list[str]:
+    try:
+        register_webhook(sandbox_url, receiver_url())
+    except httpx.HTTPError as exc:
+        return [f"  (The sandbox's webhook could not be set up: {type(exc).__name__}.)"]
+    return []
+
+
+def lines(sandbox_url: str, notes: list[str] | None = None) -> list[str]:
     return [
         "",
         "Voice360 Live Wallboard is up.",
@@ -38,6 +67,8 @@ def lines(sandbox_url: str) -> list[str]:
         f"  TV board:              {WEB_URL}/tv/{demo.demo_kiosk_token()}/",
         f"  Supervisor board:      {WEB_URL}/boards/{demo.DEMO_BOARDS['supervisor']}/",
         f"  Public status board:   {WEB_URL}/status/{demo.DEMO_BOARDS['public']}/",
+        f"  Webhook receiver:      {receiver_url()}",
+        *(notes or []),
         f"  Web app:               {WEB_URL}/",
         f"  Admin:                 {WEB_URL}/admin/",
         f"  Health:                {WEB_URL}/healthz",
@@ -55,7 +86,7 @@ def main() -> int:
     if not up:
         print("The sandbox or the web app did not answer within 60 s; see the logs above.")
     else:
-        print("\n".join(lines(sandbox_url)), flush=True)
+        print("\n".join(lines(sandbox_url, _register_or_say_why(sandbox_url))), flush=True)
     threading.Event().wait()
     return 0
 

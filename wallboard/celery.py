@@ -18,4 +18,10 @@ app.conf.beat_schedule = {
         "schedule": 1.0,  # polling.dispatcher.TICK_SECONDS
         "options": {"expires": 1.0},
     },
+    # Webhook events past WEBHOOK_RETENTION_DAYS (webhooks/retention.py), in batches.
+    "purge-webhook-events": {
+        "task": "webhooks.tasks.purge_old_events",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
 }

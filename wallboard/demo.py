@@ -32,6 +32,19 @@ def demo_kiosk_token() -> str:
     return os.environ.get("DEMO_KIOSK_TOKEN") or DEMO_DEFAULT_KIOSK_TOKEN
 
 
+# The demo account's webhook token (the receiver's URL is /webhooks/voice360/<token>/). Real
+# tokens are random; the demo's is known so that `make run` can point the sandbox at it.
+DEMO_DEFAULT_WEBHOOK_TOKEN = "demo-webhook-token-for-development-only"  # noqa: S105
+
+
+def demo_webhook_token() -> str:
+    return os.environ.get("DEMO_WEBHOOK_TOKEN") or DEMO_DEFAULT_WEBHOOK_TOKEN
+
+
+def demo_webhook_path() -> str:
+    return f"/webhooks/voice360/{demo_webhook_token()}/"
+
+
 DEMO_BOARDS = {
     "tv": "floor-tv",
     "supervisor": "supervisor",

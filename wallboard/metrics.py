@@ -33,6 +33,7 @@ from polling import metrics as counters
 from snapshots.store import snapshot_key
 from wallboard.redis import get_redis
 from wallboard.tasks import HEARTBEAT_KEY
+from webhooks import metrics as webhook_metrics
 
 _HASHES = ("polls", "poll_seconds", "render_seconds", "upstream_errors", "diffs")
 ALERT_HASH = ALERT_NOTIFICATIONS_KEY.removeprefix("wb:metrics:")
@@ -53,7 +54,7 @@ def allowed(request: HttpRequest) -> bool:
 
 
 class RedisCollector:
-    """Two Redis round trips per scrape, whatever the number of processes."""
+    """Three Redis round trips per scrape, whatever the number of processes."""
 
     def __init__(self, client: redis.Redis) -> None:
         self.redis = client
@@ -140,6 +141,7 @@ class RedisCollector:
             "Seconds since beat and a worker last ran the heartbeat task.",
             value=now - float(heartbeat) if heartbeat else float("inf"),
         )
+        yield from webhook_metrics.families(self.redis)
 
 
 def _labelled(family, name: str, documentation: str, label: str, values: dict) -> Metric:

@@ -58,6 +58,10 @@ ALERT_WEBHOOK_TIMEOUT_SECONDS = env_float("ALERT_WEBHOOK_TIMEOUT_SECONDS", 5.0, 
 ALERT_WEBHOOK_RETRIES = env_int("ALERT_WEBHOOK_RETRIES", 3, minimum=0)
 ALERT_WEBHOOK_RETRY_SECONDS = env_float("ALERT_WEBHOOK_RETRY_SECONDS", 5.0, minimum=0.0)
 ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", "").rstrip("/")
+# The webhook receiver (webhooks/): events are kept this many days (purged hourly), and a
+# delivery larger than this many bytes is refused with 413.
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30, minimum=1)
+WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 65536, minimum=1024)
 
 INSTALLED_APPS = [
     "daphne",

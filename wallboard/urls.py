@@ -20,6 +20,7 @@ urlpatterns = [
         RedirectView.as_view(url=lazy(static, str)("boards/favicon.svg"), permanent=True),
     ),
     path("admin/", admin.site.urls),
+    path("webhooks/", include("webhooks.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("alerts.urls")),
     path("", include("boards.urls")),

@@ -1,10 +1,12 @@
-"""`manage.py rotate_encryption_key`: re-encrypt every stored API key with the newest key."""
+"""`manage.py rotate_encryption_key`: re-encrypt every stored API key (and webhook token)
+with the newest key."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import crypto
 from accounts.models import Voice360Account
+from webhooks.models import WebhookReceiver
 
 
 class Command(BaseCommand):
@@ -21,4 +23,9 @@ class Command(BaseCommand):
                 account.api_key_encrypted = crypto.reencrypt(account.api_key_encrypted)
                 account.save(update_fields=["api_key_encrypted"])
                 count += 1
+            # The webhook URL tokens are encrypted with the same key (webhooks/models.py).
+            receivers = WebhookReceiver.objects.select_for_update()
+            for receiver in receivers:
+                receiver.token_encrypted = crypto.reencrypt(receiver.token_encrypted)
+                receiver.save(update_fields=["token_encrypted"])
         self.stdout.write(f"Re-encrypted {count} API key(s) with the newest key.")

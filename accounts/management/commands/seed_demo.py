@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Voice360Account
 from boards.models import Board, KioskToken, hash_token
 from wallboard import demo
+from webhooks.models import WebhookReceiver
 
 SUPPORT_QUEUE = 100135
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         verb = "created" if created else "up to date"
         self.stdout.write(f"Demo admin user '{user.username}' {verb}.")
         self._boards(account)
+        self._webhook_receiver(account)
 
     def _boards(self, account: Voice360Account) -> None:
         specs = {
@@ -57,3 +59,10 @@ class Command(BaseCommand):
             defaults={"board": tv_board, "name": "Floor TV (demo)", "revoked_at": None},
         )
         self.stdout.write(f"Demo boards up to date: {', '.join(specs)}.")
+
+    def _webhook_receiver(self, account: Voice360Account) -> None:
+        receiver = WebhookReceiver.for_account(account)
+        if receiver.token != demo.demo_webhook_token():
+            receiver.set_token(demo.demo_webhook_token())
+            receiver.save(update_fields=["token_hash", "token_encrypted"])
+        self.stdout.write("Demo webhook receiver up to date.")
