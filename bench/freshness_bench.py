@@ -1,23 +1,26 @@
-"""Freshness benchmark: from a change in the sandbox to that change visible on a TV board.
+"""Freshness benchmark: from a call answered in the sandbox to that call on a TV board, by
+polling alone and with webhooks.
 
-    .venv/bin/python bench/freshness_bench.py              # 30 changes
-    .venv/bin/python bench/freshness_bench.py --changes 10
+    .venv/bin/python bench/freshness_bench.py              # 30 changes per mode
+    .venv/bin/python bench/freshness_bench.py --changes 10 --modes webhooks
 
 What it starts (all loopback, free ports, everything stopped on exit, error or Ctrl-C): the
 whole stack of tests/stack.py (sandbox, daphne with the Procfile's options, one Celery worker,
 beat: the app's own poll schedule, 2 s for the demo board) on a private redis-server, and
-headless Chromium (/usr/bin/chromium) with the demo TV board open.
+headless Chromium (/usr/bin/chromium) with the demo TV board open. The sandbox is quiet (no
+random activity), so every change on the board is one of ours.
 
 Each change: a random pause (0-2 s, so changes fall anywhere between two polls), then agent
-123 starts a call through the documented `POST /v3/voice/61/call/outbound` (developer key);
-"visible" is when the page's websocket message that swapped agent 123's card to on_call was
-applied (htmx:wsAfterMessage, timestamped in the page with Date.now(): same machine clock).
-Then the call ends (`DELETE /control/accounts/61/calls/<id>`) and the board is awaited back.
-Reported: p50/p95/p99 of change -> visible for call starts (and ends, apart), and the split
-change -> snapshot in Redis (the poll) / snapshot -> visible (diff, render, push, swap).
-
-Polling only: the app has no webhook receiver yet, so "with webhooks" is not measured. The
-htmx-polling baseline (GET every 2 s vs websocket push) is in bench/fanout_bench.py.
+123 answers an inbound call of the Sales queue (`POST /control/accounts/61/calls` with the
+queue: the sandbox fires USER_ANSWER); "visible" is when the page's websocket message that
+swapped agent 123's card to on_call was applied (htmx:wsAfterMessage, timestamped in the page
+with Date.now(): same machine clock). Then the call ends (DELETE: CALL_ENDED) and the board is
+awaited back. Modes, in this order on one stack:
+  polling   no webhook configured: the regular 2 s polls only
+  webhooks  the sandbox sends every event to the app's receiver (as `make run` sets it up):
+            each event asks for an early poll (debounce 0.1 s, own budget slice)
+Reported per mode: p50/p95/p99 of answered -> visible (and call ends apart), and the split
+answered -> snapshot in Redis / snapshot -> visible (diff, render, push, swap).
 Prints a final `RESULT {json}` line.
 """
 
@@ -32,6 +35,11 @@ from playwright.sync_api import Page
 
 from tests.browser.board import open_board, open_tab
 from tests.stack import Stack, StackError
+from wallboard import demo
+from wallboard.announce import register_webhook
+
+QUEUE = 100134  # Sales: agent 123 is a member
+MODES = ("polling", "webhooks")
 
 # Every applied websocket message: (ms since the epoch, agent 123's state, page version).
 WATCH_AGENT = """
@@ -65,43 +73,51 @@ def wait_visible(stack: Stack, page: Page, since: float, status: str, timeout: f
         visible = seen_since(page, since * 1000 - 5, status)
         if visible is not None:
             return visible, snapshot_at
-        page.wait_for_timeout(10)
+        page.wait_for_timeout(5)
     raise StackError(f"agent {CALLER} never showed {status} within {timeout:g} s")
 
 
-def extension_of(stack: Stack, pk: int) -> str:
-    agents = stack.api("GET", "/availability")["result"]
-    return next(a["presence_id"] for a in agents if a["pk"] == pk)
+def measure(stack: Stack, page: Page, args: argparse.Namespace, mode: str) -> dict:
+    rng = random.Random(7)
+    starts, ends, polls, pushes = [], [], [], []
+    for i in range(args.changes):
+        page.wait_for_timeout(rng.uniform(0, 2000))
+        began = time.time()
+        call = stack.control(
+            "POST",
+            "/accounts/61/calls",
+            {"pk": CALLER, "direction": "inbound", "peer": "+15550100300", "queue_id": QUEUE},
+        )
+        visible, snap = wait_visible(stack, page, began, "on_call", args.timeout)
+        starts.append(visible - began)
+        if snap is not None:
+            polls.append(snap - began)
+            pushes.append(max(0.0, visible - snap))
+        page.wait_for_timeout(rng.uniform(0, 2000))
+        began = time.time()
+        stack.control("DELETE", f"/accounts/61/calls/{call['call_id']}")
+        visible, _ = wait_visible(stack, page, began, "available", args.timeout)
+        ends.append(visible - began)
+        print(f"  {mode} change {i + 1:>2}: answered visible after {starts[-1] * 1000:6.0f} ms, "
+              f"end after {ends[-1] * 1000:6.0f} ms", flush=True)  # fmt: skip
+    return {"starts": starts, "ends": ends, "polls": polls, "pushes": pushes}
 
 
 def run(args: argparse.Namespace, stack: Stack, playwright) -> dict:
     stack.start()
     print(f"stack up: web :{stack.web_port}, private Redis {stack.redis_url}")
+    stack.control("PATCH", "/settings", {"quiet": True})
     browser = launch_browser(playwright)
     try:
         tab = open_tab(browser)
         tab.page.context.add_init_script(WATCH_AGENT)
         page = open_board(tab, stack.tv_url())
-        extension = extension_of(stack, CALLER)
-        rng = random.Random(7)
-        starts, ends, polls, pushes = [], [], [], []
-        for i in range(args.changes):
-            page.wait_for_timeout(rng.uniform(0, 2000))
-            began = time.time()
-            call = stack.api("POST", "/call/outbound", {"from": extension, "to": "+15550100300"})
-            visible, snap = wait_visible(stack, page, began, "on_call", args.timeout)
-            starts.append(visible - began)
-            if snap is not None:
-                polls.append(snap - began)
-                pushes.append(max(0.0, visible - snap))
-            page.wait_for_timeout(rng.uniform(0, 2000))
-            began = time.time()
-            stack.control("DELETE", f"/accounts/61/calls/{call['result']['call_id']}")
-            visible, _ = wait_visible(stack, page, began, "available", args.timeout)
-            ends.append(visible - began)
-            print(f"  change {i + 1:>2}: start visible after {starts[-1] * 1000:6.0f} ms, "
-                  f"end after {ends[-1] * 1000:6.0f} ms", flush=True)  # fmt: skip
-        return {"starts": starts, "ends": ends, "polls": polls, "pushes": pushes}
+        results = {}
+        for mode in args.modes:
+            if mode == "webhooks":
+                register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+            results[mode] = measure(stack, page, args, mode)
+        return results
     finally:
         with contextlib.suppress(Exception):
             browser.close()
@@ -111,16 +127,13 @@ def ms(values: list[float], q: float) -> float:
     return round(pct(values, q) * 1000, 1)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--changes", type=int, default=30)
-    parser.add_argument("--timeout", type=float, default=20.0)
-    args = parser.parse_args()
-    _, data = run_with_stack("freshness", args, run)
+def median_ms(values: list[float]) -> float | None:
+    return round(statistics.median(values) * 1000, 1) if values else None
+
+
+def summarize(data: dict) -> dict:
     starts, ends = data["starts"], data["ends"]
-    summary = {
-        "bench": "freshness",
-        "mode": f"{len(starts)} changes, polling only (2 s poll interval)",
+    return {
         "changes": len(starts),
         "start_p50_ms": ms(starts, 0.5),
         "start_p95_ms": ms(starts, 0.95),
@@ -128,29 +141,36 @@ def main() -> None:
         "end_p50_ms": ms(ends, 0.5),
         "end_p95_ms": ms(ends, 0.95),
         "end_p99_ms": ms(ends, 0.99),
-        "poll_median_ms": round(statistics.median(data["polls"]) * 1000, 1)
-        if data["polls"]
-        else None,
-        "push_median_ms": round(statistics.median(data["pushes"]) * 1000, 1)
-        if data["pushes"]
-        else None,
-        "webhooks": "not built yet",
+        "poll_median_ms": median_ms(data["polls"]),
+        "push_median_ms": median_ms(data["pushes"]),
     }
-    print("\n=== freshness: sandbox change -> visible on the TV board (Chromium) ===")
-    print(
-        f"polling only, call starts (POST /call/outbound), n={len(starts)}: "
-        f"p50 {summary['start_p50_ms']:.0f} / p95 {summary['start_p95_ms']:.0f} / "
-        f"p99 {summary['start_p99_ms']:.0f} ms"
-    )
-    print(
-        f"call ends, n={len(ends)}: p50 {summary['end_p50_ms']:.0f} / "
-        f"p95 {summary['end_p95_ms']:.0f} / p99 {summary['end_p99_ms']:.0f} ms"
-    )
-    print(
-        f"median split: change -> snapshot in Redis {summary['poll_median_ms']} ms (the poll), "
-        f"snapshot -> visible {summary['push_median_ms']} ms (diff, render, push, swap)"
-    )
-    print("with webhooks: not built yet (the app has no webhook receiver)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--changes", type=int, default=30, help="changes per mode")
+    parser.add_argument("--timeout", type=float, default=20.0)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    args = parser.parse_args()
+    _, data = run_with_stack("freshness", args, run)
+    summary = {
+        "bench": "freshness",
+        "mode": f"{args.changes} changes per mode, 2 s poll interval",
+        **{mode: summarize(values) for mode, values in data.items()},
+    }
+    print("\n=== freshness: call answered in the sandbox -> visible on the TV board (Chromium) ===")
+    for mode in data:
+        s = summary[mode]
+        print(
+            f"{mode:>8}, n={s['changes']}: answered p50 {s['start_p50_ms']:.0f} / p95 "
+            f"{s['start_p95_ms']:.0f} / p99 {s['start_p99_ms']:.0f} ms; call ends p50 "
+            f"{s['end_p50_ms']:.0f} / p95 {s['end_p95_ms']:.0f} / p99 {s['end_p99_ms']:.0f} ms; "
+            f"median split: snapshot {s['poll_median_ms']} ms, then page {s['push_median_ms']} ms"
+        )
+    if "polling" in data and "webhooks" in data:
+        ratio = summary["polling"]["start_p95_ms"] / max(summary["webhooks"]["start_p95_ms"], 1)
+        summary["p95_ratio"] = round(ratio, 1)
+        print(f"p95 polling / p95 webhooks: {ratio:.1f}x")
     print("htmx-polling baseline: see bench/fanout_bench.py (push vs GET every 2 s)")
     print(result_line(summary))
 
