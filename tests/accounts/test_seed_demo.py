@@ -38,3 +38,19 @@ def test_seed_demo_refuses_to_create_a_known_password_without_debug(settings):
     with pytest.raises(CommandError, match="runs only with DEBUG=true"):
         call_command("seed_demo")
     assert not get_user_model().objects.exists()
+
+
+def test_seed_demo_sets_up_alert_rules_and_public_counts_once():
+    from alerts.models import AlertRule
+    from boards.models import Board
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    rules = AlertRule.objects.order_by("board__slug", "kind")
+    assert {(r.board.slug, r.kind) for r in rules} == {
+        (slug, kind)
+        for slug in ("floor-tv", "supervisor")
+        for kind in ("no_agent_ready", "abandons_last_hour_above", "waiting_longer_than")
+    }
+    assert rules.count() == 6
+    assert Board.objects.get(slug="support-status").public_shows_today

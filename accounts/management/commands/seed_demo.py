@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Voice360Account
+from alerts.models import AlertRule, RuleKind
 from boards.models import Board, KioskToken, hash_token
 from wallboard import demo
 from webhooks.models import WebhookReceiver
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         verb = "created" if created else "up to date"
         self.stdout.write(f"Demo admin user '{user.username}' {verb}.")
         self._boards(account)
+        self._alert_rules()
         self._webhook_receiver(account)
 
     def _boards(self, account: Voice360Account) -> None:
@@ -49,6 +51,7 @@ class Command(BaseCommand):
                 "title": "Support line status",
                 "queue_ids": [SUPPORT_QUEUE],
                 "is_public": True,
+                "public_shows_today": True,
             },
         }
         for slug, fields in specs.items():
@@ -59,6 +62,22 @@ class Command(BaseCommand):
             defaults={"board": tv_board, "name": "Floor TV (demo)", "revoked_at": None},
         )
         self.stdout.write(f"Demo boards up to date: {', '.join(specs)}.")
+
+    def _alert_rules(self) -> None:
+        """One rule of each kind that polling or webhooks can judge, on the TV and supervisor
+        boards; with sound, which only screens that enable it play (the demo TV does not)."""
+        rules = [
+            {"kind": RuleKind.NO_AGENT_READY, "label": "Nobody ready"},
+            {"kind": RuleKind.ABANDONS_LAST_HOUR_ABOVE, "label": "Callers give up", "threshold": 5},
+            {"kind": RuleKind.WAITING_LONGER_THAN, "label": "Long wait", "threshold": 120},
+        ]
+        for slug in (demo.DEMO_BOARDS["tv"], demo.DEMO_BOARDS["supervisor"]):
+            board = Board.objects.get(slug=slug)
+            for rule in rules:
+                AlertRule.objects.update_or_create(
+                    board=board, kind=rule["kind"], queue_id=None, defaults={**rule, "sound": True}
+                )
+        self.stdout.write("Demo alert rules up to date.")
 
     def _webhook_receiver(self, account: Voice360Account) -> None:
         receiver = WebhookReceiver.for_account(account)
