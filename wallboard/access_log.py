@@ -34,6 +34,19 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class ProbeAnswersAreWarnings(logging.Filter):
+    """django.request logs every 5xx at ERROR; a 503 from /healthz is the probe doing its
+    job (while the stack starts, or a balancer asking every few seconds while an upstream is
+    down), so it is logged as a WARNING."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", "")
+        if getattr(record, "status_code", None) == 503 and path.rstrip("/") == "/healthz":
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
 class AccessLogMiddleware:
     async_capable = True
     sync_capable = True

@@ -172,7 +172,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_secrets": {"()": "wallboard.access_log.RedactSecrets"}},
+    "filters": {
+        "redact_secrets": {"()": "wallboard.access_log.RedactSecrets"},
+        "probe_answers_are_warnings": {"()": "wallboard.access_log.ProbeAnswersAreWarnings"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -185,6 +188,7 @@ LOGGING = {
         # Django's own console handler (DEBUG only) prints paths unfiltered, kiosk tokens
         # included ("Not Found: /tv/<token>/"): without it, django's records reach ours.
         "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["probe_answers_are_warnings"]},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
         # One line per task received/succeeded and per beat send drowns everything else

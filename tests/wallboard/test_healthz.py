@@ -155,3 +155,11 @@ def test_livez_answers_while_the_process_runs_whatever_upstream_does(client):
     response = client.get("/livez")
     assert response.status_code == 200
     assert response.content == b"ok\n"
+
+
+def test_a_503_is_logged_as_a_warning_not_an_error(redis_client, console) -> None:
+    add_account(61)
+    assert healthz().status_code == 503
+    lines = [line for line in console.getvalue().splitlines() if "/healthz" in line]
+    assert any("WARNING django.request Service Unavailable: /healthz" in line for line in lines)
+    assert not any(" ERROR " in line for line in lines)
