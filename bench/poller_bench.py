@@ -6,7 +6,7 @@ Starts its own sandbox (large scenario, quiet), polls the 300-agent account in o
 on the process's one loop and client (as a Celery worker does), and prints:
   - wall and CPU time per poll, RSS growth, and accounts per process at a 2 s interval;
   - the snapshot+diff cost per poll for 300 agents (normalize, carry, diff, store).
-Uses Redis db 14 and empties it before and after.
+Uses Redis db 14 and empties it before and after, and a migrated SQLite file of its own.
 """
 
 import argparse
@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,10 +24,18 @@ os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
 os.environ["POLL_RATE_WINDOW_SECONDS"] = "60"
 os.environ["VOICE360_KEY_RATE_LIMIT"] = "1000000"
+# A database of its own, migrated here: each poll reads the overlay's tables (today's
+# counts, alert rules) and the account's boards, as in production.
+DATABASE_DIR = tempfile.mkdtemp(prefix="poller-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{DATABASE_DIR}/bench.sqlite3"
 
 import django  # noqa: E402
 
 django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+call_command("migrate", verbosity=0)
 
 from django.conf import settings  # noqa: E402
 
