@@ -28,6 +28,8 @@ PUBLIC_BUCKET = "public"
 EFFECTIVE_INTERVALS_KEY = "wb:poll:effective_interval"
 # bucket -> requests per window this server may send through it (for /metrics).
 LIMITS_KEY = "wb:budget:limits"
+# bucket -> requests per window the regular schedule is planned to take (the dispatcher's).
+PLANNED_KEY = "wb:budget:planned"
 # Leave this share of a bucket unplanned: key retries and config refreshes need room too.
 PLANNING_HEADROOM = 0.9
 
@@ -114,8 +116,15 @@ def early_share() -> float:
     return settings.EARLY_POLL_BUDGET_PERCENT / 100
 
 
-def early_limit(bucket: str, share: float = 1.0) -> int:
-    return max(1, int(bucket_limit(bucket, share) * early_share()))
+def early_limit(bucket: str, share: float = 1.0, client: redis.Redis | None = None) -> int:
+    """Requests per window early polls may take: their reserved slice at least, and whatever
+    the regular schedule leaves idle of the planned part of the bucket (a few accounts on a
+    key use little of it: their early polls need not wait for a slice sized for many)."""
+    limit = bucket_limit(bucket, share)
+    reserved = int(limit * early_share())
+    planned = (client or get_redis()).hget(PLANNED_KEY, bucket)
+    idle = int(limit * PLANNING_HEADROOM - float(planned)) if planned is not None else 0
+    return max(1, reserved, idle)
 
 
 def acquire_early(
@@ -128,7 +137,8 @@ def acquire_early(
         return window_seconds()  # early polls are switched off
     keys = _keys(bucket)
     early_keys = [f"wb:budget:{bucket}:early", keys[1], keys[2]]
-    wait = _acquire(early_keys, early_limit(bucket, share), n, _reserve(bucket), client)
+    limit = early_limit(bucket, share, client)
+    wait = _acquire(early_keys, limit, n, _reserve(bucket), client)
     return wait if wait > 0 else acquire(bucket, n, share, client)
 
 
@@ -198,6 +208,25 @@ def plan_intervals(accounts: Iterable[PlannedAccount]) -> dict[int, float]:
         for m in members:
             effective[m.account_id] = round(m.interval * stretch, 3)
     return effective
+
+
+def planned_demand(
+    accounts: Iterable[PlannedAccount], intervals: dict[int, float]
+) -> dict[str, float]:
+    """Requests per window each bucket's regular polls take at their effective intervals."""
+    demand: dict[str, float] = {}
+    for account in accounts:
+        per_window = account.requests_per_poll / intervals[account.account_id] * window_seconds()
+        demand[account.bucket] = demand.get(account.bucket, 0.0) + per_window
+    return demand
+
+
+def store_planned(demand: dict[str, float], client: redis.Redis | None = None) -> None:
+    pipe = (client or get_redis()).pipeline(transaction=True)
+    pipe.delete(PLANNED_KEY)
+    if demand:
+        pipe.hset(PLANNED_KEY, mapping={bucket: round(v, 2) for bucket, v in demand.items()})
+    pipe.execute()
 
 
 def store_effective_intervals(

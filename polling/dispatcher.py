@@ -38,6 +38,7 @@ def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
     planned = [planned_account(t, now) for t in targets]
     intervals = budget.plan_intervals(planned)
     budget.store_effective_intervals(intervals)
+    budget.store_planned(budget.planned_demand(planned, intervals))
     budget.store_limits({p.bucket: budget.bucket_limit(p.bucket, p.share) for p in planned})
     return intervals
 

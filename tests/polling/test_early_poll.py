@@ -55,6 +55,26 @@ def test_early_polls_take_at_most_their_slice_of_the_budget(wallboard, redis_cli
     assert seen["rate_limited"] == 0
 
 
+def test_early_polls_may_also_use_what_the_regular_schedule_leaves_idle(
+    wallboard, redis_client, settings
+):
+    settings.VOICE360_KEY_RATE_LIMIT = 100  # 50 for the wallboard; 45 planned at most
+    add_account()
+    poll_now()
+    bucket = budget.key_bucket(DEMO_KEY)
+    # What the dispatcher stores each tick: this account's 2 s polls take ~30 a minute.
+    budget.store_planned(
+        budget.planned_demand(
+            [budget.PlannedAccount(61, bucket, 2.0, 0.5, requests_per_poll=1.0)], {61: 2.0}
+        )
+    )
+    assert budget.early_limit(bucket, 0.5) == 15  # 45 planned at most, 30 of it taken
+    used_before = budget.used(bucket)
+    outcomes = [poller.poll_account(61, early=True).outcome for _ in range(10)]
+    assert outcomes.count("early_denied") == 3  # 7 polls of 2 requests fit in 15
+    assert budget.used(bucket) - used_before == 14
+
+
 def test_a_denied_early_poll_leaves_the_regular_schedule_as_it_was(
     wallboard, redis_client, settings
 ):
