@@ -285,8 +285,8 @@ def _republish(account_id: int, outcome: str, next_due: float) -> PollResult:
 
 
 def refresh_overlay(account_id: int) -> PollResult:
-    """Publish a changed overlay now (an alert acknowledged, counts moved while the budget
-    had no room): under the account's lock, without touching its schedule."""
+    """Publish a changed overlay now (an alert acknowledged): under the account's lock,
+    without touching its schedule."""
     token = schedule.acquire_lock(account_id, lock_ttl())
     if token is None:
         return PollResult("busy", 0.0)  # the poll in flight applies the overlay itself
