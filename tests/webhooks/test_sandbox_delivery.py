@@ -270,10 +270,9 @@ def test_a_burst_of_a_thousand_events_polls_early_within_the_budget(hooks):
     assert wait_until(snapshot_inbound, 30, "the burst counted on the snapshot") == 1000
     elapsed = time.monotonic() - started
     seen = hooks.control("GET", "/requests")["keys"]["61:developer"]
-    assert seen["rate_limited"] == 0
-    # Early polls may take 20 % of the wallboard's 500 requests a minute (two requests a
-    # poll); regular polls every 2 s add theirs and a config refresh may add a few more.
-    early_slice = 100
-    regular = 2 * (elapsed / 2 + 2) + 10
-    assert seen["requests"] <= early_slice + regular, (seen, burst_seconds, elapsed)
-    assert seen["max_in_window"] <= 500
+    assert seen["rate_limited"] == 0, seen
+    # The wallboard's share of the key is 500 a minute and it plans on 90 % of it: early
+    # polls take their 20 % slice plus what the regular 2 s polls leave idle, never more.
+    assert seen["max_in_window"] <= 450, (seen, burst_seconds, elapsed)
+    # The debounce folds the burst: far fewer polls (two requests each) than events.
+    assert seen["requests"] / 2 < 1000 / 4, (seen, burst_seconds, elapsed)
