@@ -5,6 +5,7 @@ encrypted with the first, and any of them decrypts. To roll the key, put the new
 front, run `manage.py rotate_encryption_key`, then drop the old one.
 """
 
+import hashlib
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -54,3 +55,8 @@ def key_hint(plain: str) -> str:
     if len(plain) >= 12:
         return f"{plain[:3]}…{plain[-4:]}"
     return "…" + plain[-2:] if len(plain) > 4 else "…"
+
+
+def hash_token(plain: str) -> str:
+    """The SHA-256 of a secret token in a URL (kiosk, webhook): what is stored to find it by."""
+    return hashlib.sha256(plain.encode()).hexdigest()

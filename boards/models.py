@@ -1,6 +1,5 @@
 """Boards (what a screen shows) and the kiosk tokens that let a TV in without a login."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
+from accounts.crypto import hash_token
 from accounts.models import Voice360Account
 
 
@@ -133,10 +133,6 @@ class QueueThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"queue {self.queue_id}: warning at <= {self.warning_at_or_below} available"
-
-
-def hash_token(plain: str) -> str:
-    return hashlib.sha256(plain.encode()).hexdigest()
 
 
 class KioskTokenQuerySet(models.QuerySet):

@@ -55,6 +55,17 @@ class CallView:
         return {"inbound": "In", "outbound": "Out"}.get(self.direction, self.direction.title())
 
 
+# The counts a board of several queues adds up (the longest wait is the oldest instead).
+TODAY_SUMS = (
+    "inbound",
+    "answered",
+    "abandoned",
+    "timed_out",
+    "not_answered",
+    "abandoned_last_hour",
+)
+
+
 @dataclass(frozen=True)
 class TodayView:
     """Today's counts of a queue or the board, as every audience that sees them gets them
@@ -70,15 +81,7 @@ class TodayView:
 
     @classmethod
     def of(cls, counts: QueueToday) -> "TodayView":
-        return cls(
-            inbound=counts.inbound,
-            answered=counts.answered,
-            abandoned=counts.abandoned,
-            timed_out=counts.timed_out,
-            not_answered=counts.not_answered,
-            abandoned_last_hour=counts.abandoned_last_hour,
-            oldest_waiting_since=counts.oldest_waiting_since,
-        )
+        return cls(**counts.model_dump())  # the same fields, detached from the snapshot
 
     @property
     def abandon_rate_label(self) -> str:
@@ -320,15 +323,8 @@ def board_today(board: BoardSettings, today: TodayCounts) -> TodayView:
         return TodayView.of(today.total)
     counts = [today.queues[q] for q in board.queue_ids if q in today.queues]
     waiting = [c.oldest_waiting_since for c in counts if c.oldest_waiting_since is not None]
-    return TodayView(
-        inbound=sum(c.inbound for c in counts),
-        answered=sum(c.answered for c in counts),
-        abandoned=sum(c.abandoned for c in counts),
-        timed_out=sum(c.timed_out for c in counts),
-        not_answered=sum(c.not_answered for c in counts),
-        abandoned_last_hour=sum(c.abandoned_last_hour for c in counts),
-        oldest_waiting_since=min(waiting, default=None),
-    )
+    summed = {name: sum(getattr(c, name) for c in counts) for name in TODAY_SUMS}
+    return TodayView(**summed, oldest_waiting_since=min(waiting, default=None))
 
 
 def _queue_view(

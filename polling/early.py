@@ -36,11 +36,11 @@ def request_early_poll(account_id: int) -> bool:
     return True
 
 
-def send_early_poll(account_id: int, countdown: float, attempt: int = 0) -> None:
+def send_early_poll(account_id: int, countdown: float) -> None:
     from polling.tasks import early_poll
 
     early_poll.apply_async(
-        (account_id, attempt),
+        (account_id,),
         countdown=countdown,
         expires=countdown + EARLY_POLL_EXPIRES_SECONDS,
     )

@@ -18,23 +18,27 @@ def poll_account(account_id: int) -> str:
 @shared_task(ignore_result=True)
 def early_poll(account_id: int, attempt: int = 0) -> str:
     """A poll asked for by a webhook event (polling/early.py)."""
-    from polling import early
-
     outcome = poller.poll_account(account_id, early=True).outcome
-    if outcome == "busy" and attempt < early.BUSY_RETRIES:
-        early.send_early_poll(account_id, early.BUSY_RETRY_SECONDS, attempt + 1)
+    _again_if_busy(early_poll, account_id, attempt, outcome)
     return outcome
 
 
 @shared_task(ignore_result=True)
 def refresh_overlay(account_id: int, attempt: int = 0) -> str:
-    """Publish a changed overlay (an alert acknowledged) without reading the API. While a
-    poll holds the account it may have judged the alerts before the change: try again."""
+    """Publish a changed overlay (an alert acknowledged) without reading the API."""
+    outcome = poller.refresh_overlay(account_id).outcome
+    _again_if_busy(refresh_overlay, account_id, attempt, outcome)
+    return outcome
+
+
+def _again_if_busy(task, account_id: int, attempt: int, outcome: str) -> None:
+    """The poll holding the account may have read the API, or judged the alerts, before the
+    change that asked for this task: run it again shortly, a bounded number of times."""
     from polling import early
 
-    outcome = poller.refresh_overlay(account_id).outcome
     if outcome == "busy" and attempt < early.BUSY_RETRIES:
-        refresh_overlay.apply_async(
-            (account_id, attempt + 1), countdown=early.BUSY_RETRY_SECONDS, expires=30
+        task.apply_async(
+            (account_id, attempt + 1),
+            countdown=early.BUSY_RETRY_SECONDS,
+            expires=early.EARLY_POLL_EXPIRES_SECONDS,
         )
-    return outcome

@@ -7,17 +7,13 @@ show the whole URL to paste into the portal. Events are append-only and stored o
 `dedup_key` is unique, so a redelivered event is recognised, never counted twice.
 """
 
-import hashlib
 import secrets
 
 from django.db import models
 
 from accounts import crypto
+from accounts.crypto import hash_token
 from accounts.models import Voice360Account
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class WebhookReceiver(models.Model):
