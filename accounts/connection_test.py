@@ -9,8 +9,8 @@ API that cannot be reached. A user key is told apart by a 403 on /availability w
 from dataclasses import dataclass
 from enum import StrEnum
 
-from polling import runtime
 from voice360.errors import AuthInvalid, AuthRequired, TransportError, Voice360Error
+from wallboard import runtime
 
 
 class Outcome(StrEnum):

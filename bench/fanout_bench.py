@@ -223,8 +223,9 @@ class Updates:
         from channels.layers import get_channel_layer
 
         from accounts import crypto
-        from polling import poller, runtime
+        from polling import poller
         from polling.targets import PollTarget, publish_targets
+        from wallboard import runtime
 
         self.poller = poller
         self.runtime = runtime

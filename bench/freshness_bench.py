@@ -33,10 +33,10 @@ import time
 from drills_bench import CALLER, launch_browser, pct, result_line, run_with_stack
 from playwright.sync_api import Page
 
+from demo import names as demo
+from demo.announce import register_webhook
 from tests.browser.board import open_board, open_tab
 from tests.stack import Stack, StackError
-from wallboard import demo
-from wallboard.announce import register_webhook
 
 QUEUE = 100134  # Sales: agent 123 is a member
 MODES = ("polling", "webhooks")

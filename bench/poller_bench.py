@@ -40,10 +40,11 @@ call_command("migrate", verbosity=0)
 from django.conf import settings  # noqa: E402
 
 from accounts import crypto  # noqa: E402
-from polling import poller, runtime  # noqa: E402
+from polling import poller  # noqa: E402
 from polling.targets import PollTarget, publish_targets  # noqa: E402
 from snapshots import diff, normalize, store  # noqa: E402
 from tests.sandbox_process import start_sandbox  # noqa: E402
+from wallboard import runtime  # noqa: E402
 from wallboard.redis import get_redis  # noqa: E402
 
 

@@ -35,8 +35,8 @@ from pathlib import Path
 
 from drills_bench import pct, result_line
 
+from demo import names as demo
 from tests.stack import ROOT, Stack, StackError
-from wallboard import demo
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 SERVER_CPU, CLIENT_CPU = 1, 0

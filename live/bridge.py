@@ -1,7 +1,7 @@
 """THE bridge from the poller to the channel layer: nothing else publishes account updates.
 
 After a visible change the poller calls `publish_changes`, which sends, through the
-channel layer, on the worker's one event loop (polling.runtime; never async_to_sync, see
+channel layer, on the worker's one event loop (wallboard.runtime; never async_to_sync, see
 design.md):
 
 1. to group `account-<id>`, type `snapshot.diff`:
@@ -18,8 +18,9 @@ import logging
 from channels.layers import get_channel_layer
 
 from boards.feeds import FeedUpdate, refresh_account_feeds
-from polling import metrics, runtime
+from polling import metrics
 from snapshots.diff import Change
+from wallboard import runtime
 
 logger = logging.getLogger(__name__)
 

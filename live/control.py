@@ -14,7 +14,7 @@ from live.consumers import TV_GROUP, kiosk_group
 def unlink_screen(token_id: int) -> None:
     """Tell the open sockets of a revoked or rotated kiosk token to show 'unlinked' and close.
 
-    Called from admin requests (sync code); a Celery worker would use polling.runtime instead.
+    Called from admin requests (sync code); a Celery worker would use wallboard.runtime instead.
     """
     _send(kiosk_group(token_id), {"type": "kiosk.revoked"})
 

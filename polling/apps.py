@@ -7,4 +7,4 @@ class PollingConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the per-process event loop reset to Celery's worker_process_init.
-        from polling import runtime  # noqa: F401
+        from wallboard import runtime  # noqa: F401

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from live import bridge
-from polling import budget, metrics, overlay, public_fallback, queue_config, runtime, schedule
+from polling import budget, metrics, overlay, public_fallback, queue_config, schedule
 from polling.public_fallback import Mode
 from polling.targets import PollTarget, load_target
 from snapshots import diff, history, normalize, store
 from snapshots.models import Snapshot, StoredSnapshot
 from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
 from voice360.models import Agent, Fetched, QueueAvailability, RateLimit
+from wallboard import runtime
 from wallboard.redis import get_redis
 
 logger = logging.getLogger(__name__)

@@ -1,3 +1,5 @@
+import io
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -5,6 +7,7 @@ import redis
 from django.conf import settings
 
 from tests.sandbox_process import RunningSandbox, start_sandbox
+from wallboard.access_log import RedactSecrets
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +39,7 @@ def redis_client() -> Iterator[redis.Redis]:
 def _close_poller_runtime_at_end() -> Iterator[None]:
     """The poller keeps one event loop and client per process; close them after the session."""
     yield
-    from polling import runtime
+    from wallboard import runtime
 
     runtime.shutdown()
 
@@ -47,3 +50,16 @@ def wallboard(settings, sandbox: RunningSandbox, redis_client, db) -> RunningSan
     settings.VOICE360_BASE_URL = sandbox.base_url
     settings.VOICE360_TIMEOUT_SECONDS = 3
     return sandbox
+
+
+@pytest.fixture
+def console() -> Iterator[io.StringIO]:
+    """What the configured console handler writes, captured."""
+    handler = next(
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactSecrets) for f in h.filters)
+    )
+    stream, handler.stream = handler.stream, io.StringIO()
+    yield handler.stream
+    handler.stream = stream

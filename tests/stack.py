@@ -33,8 +33,8 @@ from typing import IO
 import httpx
 import redis
 
+from demo import names as demo
 from tests.sandbox_process import free_port
-from wallboard import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = demo.SANDBOX_ACCOUNT_ID

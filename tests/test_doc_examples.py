@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from demo import names as demo
 from tests.sandbox_process import RunningSandbox
-from wallboard import demo
 
 DOC = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_667dbbd90905938b.txt"
 DOC_BASE_URL = "https://api.voice360.app/v3/voice"

@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # A liveness beat: /healthz reads its timestamp to tell that beat and a worker run.
-    "heartbeat": {"task": "wallboard.tasks.heartbeat", "schedule": 5.0, "options": {"expires": 5}},
+    "heartbeat": {"task": "monitoring.tasks.heartbeat", "schedule": 5.0, "options": {"expires": 5}},
     # One tick for all accounts (polling/dispatcher.py), not one entry per account.
     "dispatch-due-polls": {
         "task": "polling.tasks.dispatch_due_polls",

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "boards",
     "webhooks",
     "alerts",
+    "monitoring",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,13 +5,10 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from wallboard import views
-from wallboard.metrics import metrics_view
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("livez", views.livez, name="livez"),
-    path("metrics", metrics_view, name="metrics"),
+    path("", include("monitoring.urls")),
     # Browsers ask for it on every page that names none (the admin's). Lazy: in production the
     # hashed name comes from collectstatic's manifest, which importing the URLconf (e.g. for
     # `check --deploy` before collectstatic) must not need.

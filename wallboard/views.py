@@ -1,28 +1,11 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.defaults import permission_denied
 from django_ratelimit.exceptions import Ratelimited
 
-from wallboard import health
-
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
-
-
-def livez(request: HttpRequest) -> HttpResponse:
-    """Liveness for process managers and load balancers: this process answers. Unlike
-    /healthz it stays 200 while Voice360 is down, so a web process that still serves the
-    last data (marked STALE) is not taken out of rotation or restarted for it."""
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the system can serve fresh data, 503 otherwise; see wallboard/health.py."""
-    healthy, report = health.check()
-    response = JsonResponse(report, status=200 if healthy else 503)
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:

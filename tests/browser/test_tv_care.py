@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from demo import names as demo
 from tests.browser.board import SOCKET_STATE, Tab, load_id, open_board, open_tab
 from tests.stack import Stack
-from wallboard import demo
 
 pytestmark = pytest.mark.browser
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 import websockets
 
+from demo import names as demo
 from polling import budget, poller
 from tests.stack import Service, Stack, procfile_daphne_options, wait_until
-from wallboard import demo
 from wallboard.celery import app
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ shows it and a second token of it is revoked. Board B belongs to another account
 supervisor (and the admin) may watch it. The public board is the demo's support status page.
 """
 
-from wallboard import demo
+from demo import names as demo
 
 PASSWORD = "correct horse battery staple 61"
 ADMIN = demo.DEMO_USERNAME

@@ -17,7 +17,3 @@ def receiver(account, redis_client) -> WebhookReceiver:
     receiver.set_token(TOKEN)
     receiver.save()
     return receiver
-
-
-# The console handler's output, as tests/wallboard sees it (access-log redaction).
-from tests.wallboard.conftest import console  # noqa: E402, F401

@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from demo import announce
+from demo import names as demo
 from tests.stack import ACCOUNT_ID, Stack, wait_until
-from wallboard import announce, demo
 
 pytestmark = pytest.mark.slow
 CALLER = "+15550001111"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from demo import names as demo
 from tests.browser.board import SOCKET_STATE, Tab, open_board, open_tab, save_screenshot
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.stack import ACCOUNT_ID, Stack
-from wallboard import demo
 
 pytestmark = pytest.mark.browser
 

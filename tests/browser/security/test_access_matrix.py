@@ -9,6 +9,7 @@ with {token} is asked with the audience's token, or with one nobody was given.
 import httpx
 import pytest
 
+from demo import names as demo
 from tests.browser.security.conftest import FOREIGN_ORIGIN, session_of, websocket
 from tests.security.audiences import (
     ACCOUNT_B_NAME,
@@ -25,7 +26,6 @@ from tests.security.audiences import (
     SUPERVISOR_B,
 )
 from tests.stack import Stack
-from wallboard import demo
 
 pytestmark = pytest.mark.browser
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from demo import names as demo
 from tests.browser.board import Tab, open_board
 from tests.browser.security.conftest import session_of, websocket
 from tests.security.audiences import (
@@ -21,7 +22,6 @@ from tests.security.audiences import (
     SUPERVISOR_A,
 )
 from tests.stack import ACCOUNT_ID, Stack
-from wallboard import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,8 +1,8 @@
 import multiprocessing
 import os
 
-from polling import runtime
 from tests.polling.helpers import add_account, poll_now
+from wallboard import runtime
 
 
 def test_polls_share_one_event_loop_and_one_client_per_process(wallboard, redis_client):

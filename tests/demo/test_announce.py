@@ -4,8 +4,9 @@ the sandbox's webhooks at it and prints the URL."""
 import pytest
 from django.core.management import call_command
 
+from demo import announce
+from demo import names as demo
 from tests.webhooks.helpers import payload, post
-from wallboard import announce, demo
 from webhooks.models import WebhookReceiver
 
 

@@ -1,4 +1,4 @@
-"""`python -m wallboard.announce`: once the stack answers, point the sandbox's webhooks at
+"""`python -m demo.announce`: once the stack answers, point the sandbox's webhooks at
 the demo account's receiver and print where everything is.
 
 It runs as one more process under honcho, which stops every process when one exits, so
@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from wallboard import demo
+from demo import names as demo
 
 WEB_URL = "http://127.0.0.1:8000"
 

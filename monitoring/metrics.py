@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 import redis
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from django.http import HttpRequest
+from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -28,11 +28,11 @@ from prometheus_client.core import (
 
 from alerts.tasks import METRICS_KEY as ALERT_NOTIFICATIONS_KEY
 from live import web_metrics
+from monitoring.tasks import HEARTBEAT_KEY
 from polling import budget
 from polling import metrics as counters
 from snapshots.store import snapshot_key
 from wallboard.redis import get_redis
-from wallboard.tasks import HEARTBEAT_KEY
 from webhooks import metrics as webhook_metrics
 
 _HASHES = ("polls", "poll_seconds", "render_seconds", "upstream_errors", "diffs")
@@ -220,13 +220,3 @@ def exposition(client: redis.Redis | None = None) -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(RedisCollector(client or get_redis()))  # type: ignore[arg-type]
     return generate_latest(registry)
-
-
-def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not allowed(request):
-        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
-    try:
-        body = exposition()
-    except redis.RedisError:
-        return HttpResponse("Redis does not answer\n", status=503, content_type="text/plain")
-    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

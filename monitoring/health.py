@@ -12,11 +12,11 @@ import redis
 from django.db import DatabaseError
 
 from accounts.models import Voice360Account
+from monitoring.tasks import HEARTBEAT_KEY
 from polling.budget import EFFECTIVE_INTERVALS_KEY
 from polling.public_fallback import mode_key
 from snapshots.store import health_key, snapshot_key
 from wallboard.redis import get_redis
-from wallboard.tasks import HEARTBEAT_KEY
 
 # The heartbeat runs every 5 s (wallboard/celery.py): six missed beats mean beat or every
 # worker is down.

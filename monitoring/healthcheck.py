@@ -1,4 +1,4 @@
-"""`python -m wallboard.healthcheck`: exit 0 while beat and a worker keep the heartbeat fresh.
+"""`python -m monitoring.healthcheck`: exit 0 while beat and a worker keep the heartbeat fresh.
 
 Used as the container health check of beat: beat sends the heartbeat task every 5 s and a
 worker writes its timestamp, so a fresh timestamp proves both run.
@@ -14,8 +14,8 @@ MAX_AGE_SECONDS = 30
 
 def main() -> int:
     django.setup()
+    from monitoring.tasks import HEARTBEAT_KEY
     from wallboard.redis import get_redis
-    from wallboard.tasks import HEARTBEAT_KEY
 
     beat = get_redis().get(HEARTBEAT_KEY)
     if beat is None or time.time() - float(beat) > MAX_AGE_SECONDS:

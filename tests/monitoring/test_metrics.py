@@ -8,12 +8,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from boards.models import Board
 from live import web_metrics
+from monitoring.tasks import heartbeat
 from polling import dispatcher
 from polling.budget import key_bucket
 from polling.targets import enabled_targets
 from tests.polling.helpers import DEMO_KEY, DEMO_USER_KEY, add_account, poll_now
 from tests.polling.test_poller import start_call
-from wallboard.tasks import heartbeat
 
 pytestmark = pytest.mark.django_db
 

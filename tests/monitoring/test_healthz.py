@@ -7,13 +7,13 @@ import time
 import pytest
 from django.test import Client
 
+from monitoring.tasks import heartbeat
 from polling import budget, public_fallback
 from snapshots import store
 from tests.polling.helpers import DEMO_KEY, add_account
 from tests.sandbox_process import free_port
 from tests.snapshots.builders import snapshot
 from tests.stack import ROOT
-from wallboard.tasks import heartbeat
 
 pytestmark = pytest.mark.django_db
 

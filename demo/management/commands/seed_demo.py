@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import Voice360Account
 from alerts.models import AlertRule, RuleKind
 from boards.models import Board, KioskToken, hash_token
-from wallboard import demo
+from demo import names as demo
 from webhooks.models import WebhookReceiver
 
 SUPPORT_QUEUE = 100135
