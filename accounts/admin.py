@@ -1,12 +1,15 @@
+from datetime import UTC, datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.connection_test import check_connection
 from accounts.models import Voice360Account
-from polling import budget
-from webhooks.admin import WebhookReceiverAdminMixin
+from snapshots import freshness, store
 
 
 class Voice360AccountForm(forms.ModelForm):
@@ -45,7 +48,9 @@ class Voice360AccountForm(forms.ModelForm):
 
 
 @admin.register(Voice360Account)
-class Voice360AccountAdmin(WebhookReceiverAdminMixin, admin.ModelAdmin):
+class Voice360AccountAdmin(admin.ModelAdmin):
+    """The webhooks app adds the receiver's URL, counts and token rotation (webhooks/admin.py)."""
+
     form = Voice360AccountForm
     list_display = [
         "name",
@@ -56,13 +61,27 @@ class Voice360AccountAdmin(WebhookReceiverAdminMixin, admin.ModelAdmin):
         "budget_share_percent",
         "enabled",
     ]
-    readonly_fields = ["api_key_hint", "effective_interval"]
-    actions = ["test_connection", "rotate_webhook_token"]
+    readonly_fields = ["api_key_hint", "effective_interval", "recent_polls"]
+    actions = ["test_connection"]
 
     @admin.display(description="effective interval (s)")
     def effective_interval(self, account: Voice360Account) -> str:
-        seconds = budget.effective_interval(account.account_id)
+        seconds = freshness.read(account.account_id).interval
         return "-" if seconds is None else f"{seconds:g}"
+
+    @admin.display(description="recent polls")
+    def recent_polls(self, account: Voice360Account) -> str:
+        polls = store.recent_polls(account.account_id)[:10]
+        if not polls:
+            return "none yet"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} ms · {}",
+            (
+                (datetime.fromtimestamp(p.started, UTC).strftime("%H:%M:%S UTC"), p.ms, p.outcome)
+                for p in polls
+            ),
+        )
 
     @admin.action(description="Test connection to Voice360")
     def test_connection(self, request: HttpRequest, queryset: QuerySet[Voice360Account]) -> None:

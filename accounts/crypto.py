@@ -11,6 +11,14 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+
+class EncryptedSecretField(models.TextField):
+    """A secret at rest: the column holds a Fernet token (`encrypt`), or "" for none.
+
+    The type is how `rotate_encryption_key` finds every secret of every app: a new secret
+    stored in a field of this type is rotated with the rest, with nothing to register."""
 
 
 @cache

@@ -22,7 +22,7 @@ class Voice360Account(models.Model):
     )
     name = models.CharField(max_length=200)
     # Fernet token; use set_api_key() and .api_key, never this field directly.
-    api_key_encrypted = models.TextField(blank=True, default="", editable=False)
+    api_key_encrypted = crypto.EncryptedSecretField(blank=True, default="", editable=False)
     api_key_hint = models.CharField(max_length=40, blank=True, default="", editable=False)
     poll_interval_seconds = models.FloatField(
         default=2.0, validators=[MinValueValidator(MIN_POLL_INTERVAL_SECONDS)]

@@ -1,14 +1,20 @@
-"""The alert history in the admin, read-only (rules are edited on their board)."""
+"""Alert rules on the Board admin's page, and the alert history, read-only.
+
+The rules are edited inline on their board: this app extends the Board admin of the boards
+app (as one extends Django's User admin from another app), so boards need not know alerts.
+"""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
 from alerts.forms import AlertRuleForm
 from alerts.models import AlertEvent, AlertRule
+from boards.admin import BoardAdmin
+from boards.models import Board
 
 
 class AlertRuleInline(admin.StackedInline):
-    """On the Board admin (boards/admin.py)."""
+    """On the Board admin (below)."""
 
     model = AlertRule
     form = AlertRuleForm
@@ -26,6 +32,14 @@ class AlertRuleInline(admin.StackedInline):
     @admin.display(description="Outgoing webhook")
     def outgoing_webhook(self, rule: AlertRule) -> str:
         return rule.webhook_url_hint or "none"
+
+
+class BoardWithAlertRulesAdmin(BoardAdmin):
+    inlines = [*BoardAdmin.inlines, AlertRuleInline]
+
+
+admin.site.unregister(Board)
+admin.site.register(Board, BoardWithAlertRulesAdmin)
 
 
 @admin.register(AlertEvent)

@@ -1,7 +1,7 @@
 """The board's recent alerts as plain rows for the presenters (which stay free of queries)."""
 
 from alerts.models import AlertEvent
-from boards.presenters import AlertHistoryRow
+from boards.view_models import AlertHistoryRow
 
 HISTORY_ROWS = 20
 

@@ -75,7 +75,7 @@ class AlertRule(models.Model):
     )
     quiet_hours_end = models.TimeField(null=True, blank=True)
     # Fernet token; use set_webhook_url() and .webhook_url, never this field directly.
-    webhook_url_encrypted = models.TextField(blank=True, default="", editable=False)
+    webhook_url_encrypted = crypto.EncryptedSecretField(blank=True, default="", editable=False)
     webhook_url_hint = models.CharField(max_length=80, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -188,10 +188,3 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return self.message
-
-    @property
-    def is_open(self) -> bool:
-        return self.cleared_at is None
-
-    def duration(self, now: dt.datetime) -> dt.timedelta:
-        return (self.cleared_at or now) - self.fired_at

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from alerts.models import AlertEvent
+from alerts.signals import alert_acknowledged
 from boards.models import Board
 
 logger = logging.getLogger(__name__)
@@ -51,10 +52,8 @@ def acknowledge(request: HttpRequest, slug: str, event_id: int) -> JsonResponse:
 def _republish(account_id: int, event_id: int) -> None:
     """Every screen sees the acknowledgement within a moment; should the broker be down,
     the account's next poll judges the alerts again and carries it all the same."""
-    from polling.tasks import refresh_overlay
-
     try:
-        refresh_overlay.delay(account_id)
+        alert_acknowledged.send(sender=AlertEvent, account_id=account_id)
     except Exception:
         logger.warning(
             "alert %s acknowledged; overlay refresh not sent account=%s", event_id, account_id

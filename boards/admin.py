@@ -4,10 +4,9 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from alerts.admin import AlertRuleInline
 from boards import screens
 from boards.models import WEEKDAYS, Board, KioskToken, PlaylistEntry, QueueThreshold
-from live.control import reload_all_screens, reload_screens, unlink_screen
+from boards.screen_commands import reload_all_screens, reload_screens, unlink_screen
 
 
 class QueueThresholdInline(admin.TabularInline):
@@ -46,7 +45,8 @@ class BoardAdmin(admin.ModelAdmin):
     list_filter = ("account", "is_public")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("supervisors",)
-    inlines = [QueueThresholdInline, KioskTokenInline, AlertRuleInline]
+    # The alerts app adds its rules (alerts/admin.py).
+    inlines = [QueueThresholdInline, KioskTokenInline]
     form = BoardForm
     actions = ["reload_board_screens"]
 

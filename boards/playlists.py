@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from boards.feeds import board_settings
+from boards.board_settings import BoardSettings
 from boards.models import Board, KioskToken
-from boards.presenters import BoardSettings
-from boards.tv_care import BoardHours
+from boards.tv_care import BoardHours, Rotation
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +39,10 @@ class Screen:
     ends_at: float | None
     board_ids: frozenset[int]  # every board this screen may show (permission, reloads)
 
+    @property
+    def rotation(self) -> Rotation:
+        return Rotation(self.position, self.total, self.next_title)
+
 
 def stops_of(token: KioskToken) -> list[Stop]:
     minimum = settings.PLAYLIST_MIN_SECONDS
@@ -49,7 +52,7 @@ def stops_of(token: KioskToken) -> list[Stop]:
 
 def _settled(board: Board) -> tuple[BoardSettings, BoardHours] | None:
     try:
-        return board_settings(board), BoardHours.of(board)
+        return BoardSettings.of(board), BoardHours.of(board)
     except Exception:
         logger.warning("playlist: skipping board=%s that cannot be read", board.pk, exc_info=True)
         return None
@@ -59,7 +62,7 @@ def _own_board(token: KioskToken, ends_at: float | None = None) -> Screen:
     board = Board.objects.select_related("account").get(pk=token.board_id)
     return Screen(
         board,
-        board_settings(board),
+        BoardSettings.of(board),
         BoardHours.of(board),
         1,
         1,

@@ -1,7 +1,14 @@
-"""Which TV screens are connected right now (web processes keep a short-lived key each)."""
+"""Which TV screens are connected right now: web processes keep a short-lived key per screen
+(live/presence.py renews them), the admin reads them here."""
 
-from live.broadcaster import screen_key
 from wallboard.redis import get_redis
+
+# A TV counts as connected while its key lives; web processes renew it well within this.
+SCREEN_TTL_SECONDS = 30
+
+
+def screen_key(token_id: int) -> str:
+    return f"wb:screen:{token_id}"
 
 
 def connected_since(token_ids: list[int]) -> dict[int, float | None]:

@@ -1,13 +1,13 @@
 """Websocket consumers: connect, check who may watch what, hand the socket to the broadcaster.
 
 Updates do not pass through these consumers' handlers (see live/broadcaster.py); only the
-client's own messages (a resync request) and control events do. Public viewers hold no
-channel-layer subscription at all: there is nothing to tell one public socket alone.
+client's own messages (a resync request) and control events (boards/screen_commands.py) do.
+Public viewers hold no channel-layer subscription at all: there is nothing to tell one
+public socket alone. Every frame sent follows live/protocol.py.
 """
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 import time
@@ -15,21 +15,19 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from boards import playlists
-from boards.feeds import board_settings
+from boards import playlists, screen_commands
+from boards.audience import Audience
+from boards.board_settings import BoardSettings
 from boards.models import Board, KioskToken
-from boards.presenters import Audience, BoardSettings
-from boards.tv_care import (
-    build_element,
-    hours_element,
-    reload_command,
-    rotation_element,
-    title_element,
-)
-from live.broadcaster import Viewer, get_broadcaster
+from boards.tv_care import tv_header
+from live import protocol
+from live.broadcaster import get_broadcaster
+from live.fanout import Viewer
 from wallboard.access_log import redact_path
+from wallboard.build import build_id
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +35,6 @@ logger = logging.getLogger(__name__)
 # after it; after every other close it does.
 CLOSE_UNLINKED = 4001
 MAX_CLIENT_MESSAGE = 1024
-# Every TV's socket is in this group: "reload all screens" is one message.
-TV_GROUP = "tv-all"
 # A playlist step runs this long after its slot ends, so the clock is inside the next slot.
 STEP_SLACK_SECONDS = 0.05
 
@@ -71,12 +67,16 @@ class FeedConsumer(AsyncWebsocketConsumer):
         broadcaster = get_broadcaster()
         await broadcaster.join(board, audience, self.viewer)
         if self.kiosk_token_id is not None:
-            await broadcaster.mark_screens({self.kiosk_token_id})
+            await broadcaster.presence.mark({self.kiosk_token_id})
         self.viewer.request_full()
         self.connected()
 
     def greeting(self) -> str:
-        return build_element()
+        spread_ms = round(settings.SCREEN_RELOAD_SPREAD_SECONDS * 1000)
+        return protocol.hello(build_id(), spread_ms, self.header())
+
+    def header(self) -> str:
+        return ""
 
     def connected(self) -> None:
         """Called once the viewer has joined its feed."""
@@ -94,11 +94,7 @@ class FeedConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.viewer is None or not text_data or len(text_data) > MAX_CLIENT_MESSAGE:
             return
-        try:
-            kind = json.loads(text_data).get("type")
-        except (ValueError, AttributeError):
-            return
-        if kind == "resync":
+        if protocol.is_resync(text_data):
             self.viewer.request_full()
 
     async def disconnect(self, code: int) -> None:
@@ -134,21 +130,15 @@ class TvConsumer(FeedConsumer):
             return None
         self.token, self.screen = found
         self._step_lock = asyncio.Lock()
-        await self.channel_layer.group_add(kiosk_group(self.token.pk), self.channel_name)
-        await self.channel_layer.group_add(TV_GROUP, self.channel_name)
-        return self.screen.settings, "tv"
+        group = screen_commands.kiosk_group(self.token.pk)
+        await self.channel_layer.group_add(group, self.channel_name)
+        await self.channel_layer.group_add(screen_commands.TV_GROUP, self.channel_name)
+        return self.screen.settings, Audience.TV
 
-    def greeting(self) -> str:
-        return build_element() + self._header()
-
-    def _header(self) -> str:
+    def header(self) -> str:
         screen = self.screen
         assert screen is not None
-        return (
-            title_element(screen.settings.title)
-            + hours_element(screen.hours)
-            + rotation_element(screen.position, screen.total, screen.next_title)
-        )
+        return tv_header(screen.settings.title, screen.hours, screen.rotation)
 
     def connected(self) -> None:
         self._follow_playlist()
@@ -183,9 +173,9 @@ class TvConsumer(FeedConsumer):
             if self.viewer is None:
                 return
             previous, self.screen = self.screen, screen
-            await self.send_text(self._header())
+            await self.send_text(protocol.rotate(self.header()))
             if previous is None or previous.settings.id != screen.settings.id:
-                await get_broadcaster().move(self.viewer, screen.settings, "tv")
+                await get_broadcaster().move(self.viewer, screen.settings, Audience.TV)
                 self.log_fields = (
                     f"account={screen.settings.account_id} board={screen.settings.id} audience=tv"
                 )
@@ -207,14 +197,11 @@ class TvConsumer(FeedConsumer):
         if self.screen is None or (boards is not None and not self.screen.board_ids & set(boards)):
             return
         spread = max(0.0, float(event.get("spread", 0.0)))
-        await self.send_text(reload_command(round(random.uniform(0, spread) * 1000)))
+        await self.send_text(protocol.reload(round(random.uniform(0, spread) * 1000)))
         logger.info("reload sent %s", self.log_fields)
 
     async def kiosk_revoked(self, event: dict) -> None:
-        await self.send_text(
-            '<div id="board-body" hx-swap-oob="innerHTML"><p class="unlinked">'
-            "This screen was unlinked. Ask an administrator for a new link.</p></div>"
-        )
+        await self.send_text(protocol.unlinked(render_to_string("boards/_unlinked_notice.html")))
         await self.close(code=CLOSE_UNLINKED)
 
     async def disconnect(self, code: int) -> None:
@@ -226,13 +213,10 @@ class TvConsumer(FeedConsumer):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._rotation
         if self.token is not None:
-            await self.channel_layer.group_discard(kiosk_group(self.token.pk), self.channel_name)
-            await self.channel_layer.group_discard(TV_GROUP, self.channel_name)
+            group = screen_commands.kiosk_group(self.token.pk)
+            await self.channel_layer.group_discard(group, self.channel_name)
+            await self.channel_layer.group_discard(screen_commands.TV_GROUP, self.channel_name)
         await super().disconnect(code)
-
-
-def kiosk_group(token_id: int) -> str:
-    return f"kiosk-{token_id}"
 
 
 class SupervisorConsumer(FeedConsumer):
@@ -243,7 +227,7 @@ class SupervisorConsumer(FeedConsumer):
         board = Board.objects.select_related("account").filter(slug=slug).first()
         if board is None or not board.can_be_watched_by(user):
             return None
-        return board_settings(board), "admin" if user.is_superuser else "supervisor"
+        return BoardSettings.of(board), Audience.of_user(user)
 
     async def authorize(self) -> tuple[BoardSettings, Audience] | None:
         return await self._find(self.scope["url_route"]["kwargs"]["slug"], self.scope["user"])
@@ -258,8 +242,8 @@ class PublicConsumer(FeedConsumer):
     @database_sync_to_async
     def _find(self, slug: str) -> BoardSettings | None:
         board = Board.objects.select_related("account").filter(slug=slug, is_public=True).first()
-        return None if board is None else board_settings(board)
+        return None if board is None else BoardSettings.of(board)
 
     async def authorize(self) -> tuple[BoardSettings, Audience] | None:
         board = await self._find(self.scope["url_route"]["kwargs"]["slug"])
-        return None if board is None else (board, "public")
+        return None if board is None else (board, Audience.PUBLIC)

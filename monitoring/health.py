@@ -13,16 +13,15 @@ from django.db import DatabaseError
 
 from accounts.models import Voice360Account
 from monitoring.tasks import HEARTBEAT_KEY
-from polling.budget import EFFECTIVE_INTERVALS_KEY
 from polling.public_fallback import mode_key
-from snapshots.store import health_key, snapshot_key
+from snapshots import freshness
 from wallboard.redis import get_redis
 
 # The heartbeat runs every 5 s (wallboard/celery.py): six missed beats mean beat or every
 # worker is down.
 HEARTBEAT_MAX_AGE_SECONDS = 30.0
-# An account's data is stale after this many effective poll intervals (at least the floor).
-STALE_AFTER_INTERVALS = 3
+# An account is unhealthy when its data is stale (snapshots/freshness.py), but never sooner
+# than this: a probe must not flap with a 2 s interval and one slow poll.
 STALE_FLOOR_SECONDS = 30.0
 
 
@@ -40,10 +39,6 @@ class AccountHealth:
     fresh: bool
     mode: str  # "key" or "public"
     consecutive_failures: int
-
-
-def stale_after(interval: float) -> float:
-    return max(STALE_FLOOR_SECONDS, STALE_AFTER_INTERVALS * interval)
 
 
 def enabled_accounts() -> list[EnabledAccount] | None:
@@ -64,19 +59,18 @@ def _read_redis(accounts: list[EnabledAccount]) -> list | None:
         pipe = get_redis().pipeline(transaction=False)
         pipe.get(HEARTBEAT_KEY)
         for a in accounts:
-            pipe.hget(snapshot_key(a.account_id), "fetched_at")
-            pipe.hget(health_key(a.account_id), "consecutive_failures")
-            pipe.hget(EFFECTIVE_INTERVALS_KEY, str(a.account_id))
-            pipe.hget(mode_key(a.account_id), "retry_at")
+            freshness.queue_reads(pipe, a.account_id)
+            pipe.hmget(mode_key(a.account_id), "retry_at", "fingerprint")
         return pipe.execute()
     except redis.RedisError:
         return None
 
 
 def _account_health(account: EnabledAccount, raw: list, now: float) -> AccountHealth:
-    fetched_at, failures, interval, key_retry_at = raw
-    age = round(now - float(fetched_at), 1) if fetched_at else None
-    limit = stale_after(float(interval) if interval else account.interval)
+    snapshot, health, (key_retry_at, _) = raw
+    fresh = freshness.parse(snapshot, health)
+    age = round(now - fresh.fetched_at, 1) if fresh.fetched_at else None
+    limit = max(STALE_FLOOR_SECONDS, fresh.stale_after(account.interval))
     # Public mode: no key, or the key was rejected and is not due for another try yet.
     keyed = account.has_key and not (key_retry_at and float(key_retry_at) > now)
     return AccountHealth(
@@ -84,7 +78,7 @@ def _account_health(account: EnabledAccount, raw: list, now: float) -> AccountHe
         age_seconds=age,
         fresh=age is not None and age <= limit,
         mode="key" if keyed else "public",
-        consecutive_failures=int(failures or 0),
+        consecutive_failures=int(health[1] or 0),
     )
 
 
@@ -103,7 +97,7 @@ def check() -> tuple[bool, dict]:
     }
     if raw is not None and accounts is not None:
         report["accounts"] = [
-            asdict(_account_health(a, raw[1 + 4 * i : 5 + 4 * i], now))
+            asdict(_account_health(a, raw[1 + 3 * i : 4 + 3 * i], now))
             for i, a in enumerate(accounts)
         ]
     healthy = (

@@ -108,9 +108,9 @@ class RedisCollector:
             value=int(diffs.get("published", 0)),
         )
         yield CounterMetricFamily(
-            "wallboard_diff_changes",
-            "Changes carried by the published diffs.",
-            value=int(diffs.get("changes", 0)),
+            "wallboard_feed_updates_published",
+            "Feed updates sent with them: one per board and audience whose HTML changed.",
+            value=int(diffs.get("feeds", 0)),
         )
         yield CounterMetricFamily(
             "wallboard_websocket_messages_pushed",

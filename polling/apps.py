@@ -6,5 +6,5 @@ class PollingConfig(AppConfig):
     verbose_name = "Voice360 polling"
 
     def ready(self) -> None:
-        # Connects the per-process event loop reset to Celery's worker_process_init.
-        from wallboard import runtime  # noqa: F401
+        from polling import receivers  # noqa: F401 - connects them
+        from wallboard import runtime  # noqa: F401 - resets the event loop in forked workers

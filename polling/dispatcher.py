@@ -20,15 +20,13 @@ Enqueue = Callable[[int, float, float], None]
 
 
 def planned_account(target: PollTarget, now: float) -> budget.PlannedAccount:
-    api_key = target.api_key
-    mode = public_fallback.choose_mode(target.account_id, api_key, now)
-    use_key = mode.use_key and api_key is not None
+    route = public_fallback.choose_route(target, now)
     queues = len(queue_config.load(target.account_id).configs) or 2
     return budget.PlannedAccount(
         account_id=target.account_id,
-        bucket=budget.key_bucket(api_key) if use_key and api_key else budget.PUBLIC_BUCKET,
+        bucket=route.bucket,
         interval=target.interval,
-        share=target.share if use_key else 1.0,
+        share=route.share,
         requests_per_poll=budget.requests_per_poll(target.interval, queues),
     )
 
@@ -43,13 +41,7 @@ def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
     return intervals
 
 
-def send_poll_task(account_id: int, expires: float, countdown: float) -> None:
-    from polling.tasks import poll_account
-
-    poll_account.apply_async((account_id,), countdown=countdown, expires=expires)
-
-
-def dispatch(enqueue: Enqueue = send_poll_task) -> list[int]:
+def dispatch(enqueue: Enqueue) -> list[int]:
     """One tick. Returns the account ids it sent a poll for."""
     targets = enabled_targets()
     publish_targets(targets)

@@ -24,23 +24,16 @@ def debounce_key(account_id: int) -> str:
     return f"wb:poll:early:{account_id}"
 
 
-def request_early_poll(account_id: int) -> bool:
-    """Ask for an early poll of the account. Returns whether this call sent one (False: a
-    poll already sent for this burst will cover it)."""
+def claim_burst(account_id: int) -> bool:
+    """Whether an event now should send an early poll: True for the first event of a burst
+    (the poll it sends waits the debounce for the rest), False while that poll is pending."""
     if settings.EARLY_POLL_BUDGET_PERCENT <= 0:
         return False
     debounce = float(settings.EARLY_POLL_DEBOUNCE_SECONDS)
-    if not get_redis().set(debounce_key(account_id), "1", nx=True, px=max(1, int(debounce * 1000))):
-        return False
-    send_early_poll(account_id, debounce)
-    return True
-
-
-def send_early_poll(account_id: int, countdown: float) -> None:
-    from polling.tasks import early_poll
-
-    early_poll.apply_async(
-        (account_id,),
-        countdown=countdown,
-        expires=countdown + EARLY_POLL_EXPIRES_SECONDS,
+    return bool(
+        get_redis().set(debounce_key(account_id), "1", nx=True, px=max(1, int(debounce * 1000)))
     )
+
+
+def debounce_seconds() -> float:
+    return float(settings.EARLY_POLL_DEBOUNCE_SECONDS)

@@ -5,9 +5,10 @@ sees the whole deployment:
 
 wb:metrics:polls                 outcome -> count
 wb:metrics:poll_seconds          histogram of poll durations (see `observe`)
-wb:metrics:render_seconds        histogram of feed renders (worker after a change, web on demand)
+wb:metrics:render_seconds        histogram of feed renders (by the worker, after a change)
 wb:metrics:upstream_errors       HTTP status (or error type when none) -> count
-wb:metrics:diffs                 "published" -> diffs sent, "changes" -> changes they carried
+wb:metrics:diffs                 "published" -> visible changes published, "feeds" -> feed
+                                 updates they sent (one per board and audience that changed)
 wb:metrics:pushed                "messages" -> websocket messages sent by every web process
 wb:metrics:rejections            reason -> count (bad upstream data, by error type)
 wb:metrics:rejections:<account>  reason -> count
@@ -36,10 +37,10 @@ def count_upstream_error(code: str, client: redis.Redis | None = None) -> None:
     (client or get_redis()).hincrby("wb:metrics:upstream_errors", code, 1)
 
 
-def count_diff(changes: int, client: redis.Redis | None = None) -> None:
+def count_published(feeds: int, client: redis.Redis | None = None) -> None:
     pipe = (client or get_redis()).pipeline(transaction=False)
     pipe.hincrby("wb:metrics:diffs", "published", 1)
-    pipe.hincrby("wb:metrics:diffs", "changes", changes)
+    pipe.hincrby("wb:metrics:diffs", "feeds", feeds)
     pipe.execute()
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 
-from polling.budget import key_bucket
+from polling.budget import PUBLIC_BUCKET, key_bucket
+from polling.targets import PollTarget
 from wallboard.redis import get_redis
 
 NO_KEY_REASON = "no API key configured"
@@ -56,6 +57,21 @@ def key_accepted(account_id: int, client: redis.Redis | None = None) -> None:
     (client or get_redis()).delete(mode_key(account_id))
 
 
-def current_mode(account_id: int, api_key: str | None, now: float) -> Mode:
-    """The mode the next poll will use (for display: "limited data" and why)."""
-    return choose_mode(account_id, api_key, now)
+@dataclass(frozen=True)
+class Route:
+    """How a poll goes out: with the key or without, and which rate bucket it draws on."""
+
+    mode: Mode
+    api_key: str | None  # the key to send; None in public mode
+    bucket: str
+    share: float  # of the bucket's limit: the account's share of its key, or all of the IP's
+
+
+def choose_route(target: PollTarget, now: float, client: redis.Redis | None = None) -> Route:
+    """The one place that decides a poll's mode, rate bucket and share (the poller and the
+    dispatcher's plan both ask it)."""
+    api_key = target.api_key
+    mode = choose_mode(target.account_id, api_key, now, client)
+    if mode.use_key and api_key:
+        return Route(mode, api_key, key_bucket(api_key), target.share)
+    return Route(mode, None, PUBLIC_BUCKET, 1.0)

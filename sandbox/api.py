@@ -9,7 +9,6 @@ then the endpoint's own ids and body (400/404).
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,13 +18,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import faults, presenters
+from sandbox.api_input import parse_id, require_phone, require_string
 from sandbox.auth import Principal
 from sandbox.entities import Account, Agent, Queue
 from sandbox.envelope import ApiError, error_body, iso_timestamp, success_body
 from sandbox.runtime import Sandbox
 
 logger = logging.getLogger("sandbox")
-PHONE = re.compile(r"^\+?[0-9]{3,15}$")
 ALTERING_FAULTS = ("truncated", "wrong_types", "huge")
 
 
@@ -74,26 +73,6 @@ class Context:
 
 
 Handler = Callable[[Context], Awaitable[tuple[Any, str]]]
-
-
-def parse_id(text: str, what: str) -> int:
-    if not text.isdigit():
-        raise ApiError(400, f"The {what} must be numeric")
-    return int(text)
-
-
-def require_string(body: dict[str, Any], name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value:
-        raise ApiError(400, f"'{name}' is required and must be a string")
-    return value
-
-
-def require_phone(body: dict[str, Any], name: str) -> str:
-    value = require_string(body, name)
-    if not PHONE.match(value):
-        raise ApiError(400, f"'{name}' must be a phone number")
-    return value
 
 
 # --- the pipeline ------------------------------------------------------------------------

@@ -73,8 +73,20 @@ class QueueToday(_Frozen):
 
     @property
     def abandon_rate(self) -> float | None:
-        """Abandoned calls per inbound call (None before the first inbound call)."""
+        """Abandoned calls per inbound call (None before the first inbound call): the one
+        definition, for the boards, the public JSON and the alert rules."""
         return self.abandoned / self.inbound if self.inbound else None
+
+    @classmethod
+    def total(cls, counts: "list[QueueToday]") -> "QueueToday":
+        """Several queues together: counts add up, the oldest waiting call is the earliest."""
+        waiting = [c.oldest_waiting_since for c in counts if c.oldest_waiting_since is not None]
+        summed = {
+            name: sum(getattr(c, name) for c in counts)
+            for name, info in cls.model_fields.items()
+            if info.annotation is int
+        }
+        return cls(**summed, oldest_waiting_since=min(waiting, default=None))
 
 
 class AgentToday(_Frozen):
@@ -139,6 +151,9 @@ class StoredSnapshot(_Frozen):
     version: int
     fetched_at: float
     health: HealthState
+    interval: float | None = None  # the effective poll interval when it was written
+    rendered_version: int = 0  # the version the boards' feeds are rendered at
 
-    def age_seconds(self, now: float) -> float:
-        return max(0.0, now - self.fetched_at)
+    @property
+    def needs_render(self) -> bool:
+        return self.rendered_version < self.version

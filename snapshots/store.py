@@ -1,8 +1,12 @@
 """The current snapshot of each account in Redis, written atomically, and its health.
 
 Layout (one hash per account, so readers never see half a snapshot):
-  wb:snapshot:<account>  version, body (Snapshot JSON), fetched_at
+  wb:snapshot:<account>  version, body (Snapshot JSON), fetched_at, interval (the poll's
+                         effective interval), rendered (the version the feeds are rendered at)
   wb:health:<account>    last_success_at, last_error, last_error_at, consecutive_failures
+
+The poller is the only writer of both (the publisher sets `rendered`); web processes read
+them through this module and snapshots.freshness, never by key name.
 
 The version grows by one exactly when the content changes, so consecutive diffs carry
 consecutive versions and a viewer can spot a gap. A write names the version it was computed
@@ -17,7 +21,8 @@ from snapshots.models import HealthState, Snapshot, StoredSnapshot
 from wallboard.redis import get_redis
 
 # KEYS: snapshot hash, health hash.
-# ARGV: expected version, changed (0/1), body, fetched_at, success (0/1: a poll succeeded).
+# ARGV: expected version, changed (0/1), body, fetched_at, success (0/1: a poll succeeded),
+# interval ("" leaves it as it is).
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
@@ -27,10 +32,21 @@ if ARGV[2] == '1' then
 else
   redis.call('HSET', KEYS[1], 'fetched_at', ARGV[4])
 end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'interval', ARGV[6]) end
 if ARGV[5] == '1' then
   redis.call('HSET', KEYS[2], 'last_success_at', ARGV[4], 'consecutive_failures', 0)
 end
 return current
+"""
+
+# KEYS: snapshot hash. ARGV: version. `rendered` only grows, and only up to the snapshot's.
+_MARK_RENDERED = """
+local version = tonumber(ARGV[1])
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+local rendered = tonumber(redis.call('HGET', KEYS[1], 'rendered') or '0')
+if version > rendered and version <= current then
+  redis.call('HSET', KEYS[1], 'rendered', version)
+end
 """
 
 
@@ -56,9 +72,11 @@ def write_snapshot(
     expected_version: int,
     changed: bool,
     success: bool = True,
+    interval: float | None = None,
     client: redis.Redis | None = None,
 ) -> WriteResult:
-    """`success=False`: a rewrite of the overlay alone, which leaves the health as it is."""
+    """`success=False`: a rewrite of the overlay alone, which leaves the health as it is.
+    `interval`: how often the account is polled now (None keeps the stored one)."""
     r = client or get_redis()
     script = r.register_script(_WRITE)
     version = int(
@@ -70,10 +88,17 @@ def write_snapshot(
                 snapshot.model_dump_json(),
                 repr(fetched_at),
                 int(success),
+                "" if interval is None else repr(interval),
             ],
         )
     )
     return WriteResult(written=version >= 0, version=version)
+
+
+def mark_rendered(account_id: int, version: int, client: redis.Redis | None = None) -> None:
+    """The feeds of the account's boards are rendered at `version` now (the publisher)."""
+    r = client or get_redis()
+    r.register_script(_MARK_RENDERED)(keys=[snapshot_key(account_id)], args=[version])
 
 
 def record_failure(
@@ -85,6 +110,43 @@ def record_failure(
     pipe.hset(health_key(account_id), mapping={"last_error": error[:500], "last_error_at": at})
     pipe.hincrby(health_key(account_id), "consecutive_failures", 1)
     return int(pipe.execute()[1])
+
+
+POLL_LOG_LENGTH = 50
+
+
+def poll_log_key(account_id: int) -> str:
+    return f"wb:poll:log:{account_id}"
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    started: float
+    finished: float
+    outcome: str
+
+    @property
+    def ms(self) -> int:
+        return round((self.finished - self.started) * 1000)
+
+
+def record_poll(account_id: int, started: float, finished: float, outcome: str, pipe=None) -> None:
+    """Add a poll to the account's short log of recent polls (the account's admin page).
+    With `pipe`, only queue the commands on it: the poller sends them with its own."""
+    own = pipe is None
+    pipe = get_redis().pipeline(transaction=False) if own else pipe
+    key = poll_log_key(account_id)
+    pipe.lpush(key, f"{started:.3f},{finished:.3f},{outcome}")
+    pipe.ltrim(key, 0, POLL_LOG_LENGTH - 1)
+    pipe.expire(key, 86400)
+    if own:
+        pipe.execute()
+
+
+def recent_polls(account_id: int, client: redis.Redis | None = None) -> list[PollRecord]:
+    """Recent polls, newest first."""
+    rows = (client or get_redis()).lrange(poll_log_key(account_id), 0, -1)
+    return [PollRecord(float(s), float(e), o) for s, e, o in (row.split(",", 2) for row in rows)]
 
 
 def _health(raw: dict[str, str]) -> HealthState:
@@ -116,6 +178,8 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
         version=int(raw["version"]),
         fetched_at=float(raw["fetched_at"]),
         health=_health(health),
+        interval=float(raw["interval"]) if raw.get("interval") else None,
+        rendered_version=int(raw.get("rendered") or 0),
     )
 
 

@@ -1,6 +1,9 @@
 """The webhook side of the account's admin page: the URL to paste into the Voice360 portal
 (Settings -> Webhooks), a token rotation, and what has arrived. The token is a secret the
-admin alone sees, as part of that URL."""
+admin alone sees, as part of that URL.
+
+This app extends the account admin of the accounts app (as one extends Django's User admin
+from another app), so accounts need not know webhooks."""
 
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -10,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from accounts.admin import Voice360AccountAdmin
 from accounts.models import Voice360Account
 from webhooks.models import WebhookEvent, WebhookReceiver
 
@@ -78,6 +82,14 @@ class WebhookReceiverAdminMixin:
                 "(update it in the Voice360 portal).",
                 messages.SUCCESS,
             )
+
+
+class AccountWithWebhooksAdmin(WebhookReceiverAdminMixin, Voice360AccountAdmin):
+    actions = [*Voice360AccountAdmin.actions, "rotate_webhook_token"]
+
+
+admin.site.unregister(Voice360Account)
+admin.site.register(Voice360Account, AccountWithWebhooksAdmin)
 
 
 @admin.register(WebhookEvent)

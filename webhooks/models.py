@@ -22,7 +22,7 @@ class WebhookReceiver(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     # Fernet token of the URL token; use .token and set_token(), never this field directly.
-    token_encrypted = models.TextField(editable=False)
+    token_encrypted = crypto.EncryptedSecretField(editable=False)
     accepted_count = models.PositiveBigIntegerField(default=0, editable=False)
     duplicate_count = models.PositiveBigIntegerField(default=0, editable=False)
     rejected_count = models.PositiveBigIntegerField(default=0, editable=False)

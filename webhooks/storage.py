@@ -2,9 +2,10 @@
 
 The row is written in a transaction with the receiver's counters; a second delivery of the
 same event hits the unique `dedup_key` and is only counted. Once the row is committed the
-account's cached counts are dropped and, for call and queue events, an early poll is asked
-for. Those two need Redis; when it is down the event stays stored and the sender still gets
-its 200 (the next regular poll and the cache's short life catch up).
+account's cached counts are dropped and, for call and queue events, `upstream_changed` is
+sent (webhooks/signals.py: the poller asks for an early poll). Those two need Redis; when it
+is down the event stays stored and the sender still gets its 200 (the next regular poll and
+the cache's short life catch up).
 """
 
 import logging
@@ -16,9 +17,9 @@ import redis
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from polling.early import request_early_poll
 from webhooks import counts_cache, metrics
 from webhooks.models import WebhookEvent, WebhookReceiver
+from webhooks.signals import upstream_changed
 from webhooks.validation import MAX_CLOCK_SKEW_SECONDS, WebhookPayload
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def after_commit(account_id: int, event_name: str) -> None:
     try:
         counts_cache.invalidate(account_id)
         if event_name in EARLY_POLL_EVENTS:
-            request_early_poll(account_id)
+            upstream_changed.send(sender=WebhookEvent, account_id=account_id)
     except (redis.RedisError, kombu.exceptions.OperationalError) as exc:
         metrics.count_note("after_commit_failed")
         logger.warning(

@@ -1,47 +1,49 @@
-from bisect import bisect_left
+"""Template helpers of the board partials: icons (all of them, here), numbers, fitting."""
+
 from datetime import UTC, datetime
 
 from django import template
+from django.utils.html import format_html
 
-from boards.presenters import STATUS_ORDER, BoardSettings
+from boards import fitting
+from boards.view_models import AgentView
 
 register = template.Library()
 
-# The TV grids are fitted to the screen by CSS alone (static/boards/board.css, "Fitting"):
-# the body says how many tiles or cards a grid holds, rounded up to one of these buckets,
-# and the stylesheet picks the columns for that bucket and the space's aspect ratio.
-FIT_BUCKETS = {
-    "agents": (
-        1,
-        2,
-        3,
-        4,
-        6,
-        8,
-        12,
-        16,
-        20,
-        24,
-        30,
-        36,
-        42,
-        48,
-        56,
-        64,
-        80,
-        100,
-        120,
-        150,
-        200,
-        250,
-        300,
-    ),
-    "queues": (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 30),
+# Every icon the boards show, by kind and state. State is never colour alone: each tile and
+# card carries an icon and a word as well. The icons are decoration for screen readers
+# (aria-hidden): the word beside them says the same.
+ICONS: dict[str, dict[str, str]] = {
+    "level": {"ok": "●", "warning": "▲", "alert": "✖"},
+    "status": {"available": "✔", "on_call": "☎", "online": "●", "offline": "○"},
+    "direction": {"inbound": "↙", "outbound": "↗"},
+    "alarm": {"active": "⚑", "acknowledged": "✔"},
+    "history": {"open": "⚑", "cleared": "✔"},
+    "notice": {"waiting": "…", "limited": "◐"},
 }
-# Up to ROOMY agents, a TV card has two lines (name, then the state word); beyond, one line
-# with a short word; beyond PACKED, tighter gaps too.
-ROOMY = 24
-PACKED = 100
+UNKNOWN_ICON = "•"
+
+
+def glyph(kind: str, state: str) -> str:
+    return ICONS[kind].get(state, UNKNOWN_ICON)
+
+
+@register.simple_tag
+def icon(kind: str, state: str, css_class: str = "") -> str:
+    """`{% icon "level" queue.level "tile__icon" %}`: the icon in an aria-hidden span."""
+    if css_class:
+        return format_html(
+            '<span class="{}" aria-hidden="true">{}</span>', css_class, glyph(kind, state)
+        )
+    return format_html('<span aria-hidden="true">{}</span>', glyph(kind, state))
+
+
+@register.filter
+def agent_icon(agent: AgentView) -> str:
+    """A TV card's icon: on a call, the call's direction where it is known."""
+    if agent.status == "on_call" and agent.direction in ICONS["direction"]:
+        return glyph("direction", agent.direction)
+    return glyph("status", agent.status)
 
 
 @register.filter
@@ -53,24 +55,24 @@ def epoch_time(value: float | None) -> str:
 
 
 @register.filter
-def status_order(status: str) -> int:
-    return STATUS_ORDER.get(status, 9)
+def percent(rate: float | None) -> str:
+    """A rate (0..1) as "7.3 %"; a dash when there is none (no call yet)."""
+    return "\u2013" if rate is None else f"{100 * rate:.1f} %"
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as m:ss, or h:mm:ss from an hour."""
+    hours, rest = divmod(int(seconds or 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @register.filter
 def fit_bucket(count: int, kind: str) -> int:
-    """The smallest bucket that holds `count` items (the largest for more than any holds)."""
-    buckets = FIT_BUCKETS[kind]
-    return buckets[min(bisect_left(buckets, max(count, 1)), len(buckets) - 1)]
+    return fitting.fit_bucket(count, kind)
 
 
 @register.filter
 def density(count: int) -> str:
-    if count <= ROOMY:
-        return "roomy"
-    return "dense" if count <= PACKED else "packed"
-
-
-@register.filter
-def warning_level(board: BoardSettings, queue_id: int) -> int:
-    return board.warning_levels.get(queue_id, board.warning_at_or_below)
+    return fitting.density(count)

@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 from accounts import crypto
 from accounts.models import Voice360Account
+from alerts.models import AlertRule, RuleKind
+from boards.models import Board
 
 pytestmark = pytest.mark.django_db
 
@@ -16,18 +18,26 @@ def _use(settings, keys: str) -> None:
     crypto._fernet.cache_clear()
 
 
-def test_a_rotated_key_is_rolled_without_losing_any_api_key(settings, capsys):
+def test_a_rotated_key_is_rolled_without_losing_any_secret_of_any_app(settings, capsys):
     _use(settings, OLD)
     account = Voice360Account(account_id=61, name="A")
     account.set_api_key("v360_dev_secret_0001")
-    account.save()
+    account.save()  # its webhook receiver comes with an encrypted token
+    token = account.webhook_receiver.token
+    board = Board.objects.create(title="Floor", slug="floor", account=account)
+    rule = AlertRule(board=board, kind=RuleKind.NO_AGENT_READY)
+    rule.set_webhook_url("https://hooks.example.com/services/T0/B0/x")
+    rule.save()
 
     _use(settings, f"{NEW},{OLD}")
     call_command("rotate_encryption_key")
-    assert "Re-encrypted 1 API key(s)" in capsys.readouterr().out
+    assert "Re-encrypted 3 secret(s)" in capsys.readouterr().out
 
     _use(settings, NEW)  # the old key is gone now
-    assert Voice360Account.objects.get().api_key == "v360_dev_secret_0001"
+    account = Voice360Account.objects.get()
+    assert account.api_key == "v360_dev_secret_0001"
+    assert account.webhook_receiver.token == token
+    assert AlertRule.objects.get().webhook_url == "https://hooks.example.com/services/T0/B0/x"
 
 
 def test_a_key_no_listed_key_can_read_is_a_clear_error(settings):

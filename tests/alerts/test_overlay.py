@@ -6,9 +6,9 @@ import pytest
 
 from alerts import engine
 from alerts.models import AlertEvent
-from boards.feeds import read_cached, refresh_account_feeds
+from boards.feeds import read_render
 from boards.models import Board
-from polling import poller
+from polling import poller, writer
 from snapshots import store
 from tests.alerts.helpers import SALES, make_rule, snapshot
 from tests.polling.helpers import add_account, poll_now
@@ -33,13 +33,12 @@ def test_a_queue_losing_its_agents_fires_on_the_next_poll_and_clears_after(
     stored = store.read_snapshot(61)
     [alert] = stored.snapshot.alerts
     assert (alert.queue_id, alert.message) == (SALES, "No agent ready in Sales Queue")
-    refresh_account_feeds(61)
-    tv = read_cached(board.pk, "tv")
+    tv = read_render(board.pk, "tv")  # rendered by the poll itself, at its version
     assert 'data-alert="active"' in tv.body and tv.version == stored.version
 
     # Acknowledged: the overlay alone is republished, with a new version.
     AlertEvent.objects.update(acknowledged_at=dt.datetime.now(dt.UTC))
-    assert poller.refresh_overlay(61).outcome == "overlay"
+    assert writer.refresh_overlay(61, poller.lock_ttl()).outcome == "overlay"
     acked = store.read_snapshot(61)
     assert acked.version == stored.version + 1
     assert acked.snapshot.alerts[0].acknowledged is True

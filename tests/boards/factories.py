@@ -1,6 +1,6 @@
 """Snapshots and board settings for the board tests, built from the real snapshot models."""
 
-from boards.presenters import BoardSettings
+from boards.board_settings import BoardSettings
 from snapshots.models import (
     ActiveCall,
     AgentState,

@@ -1,20 +1,14 @@
-import re
-
+from boards.audience import Audience
 from boards.presenters import board_view
-from boards.rendering import diff_message, freshness_html, full_message, render_board
+from boards.rendering import body_swap, freshness_html, render_board
 from tests.boards.factories import agent, call, queue, settings, stored
 
 XSS = "<img src=x onerror=alert(1)>"
 
 
-def _board(*agents, version=1, audience="tv"):
+def _board(*agents, version=1, audience=Audience.TV):
     snapshot = stored(list(agents), [queue(100134, "Sales")], version=version)
     return render_board(board_view(settings(), snapshot, audience))
-
-
-def _ids(message: str) -> list[str]:
-    """The ids of the top-level elements the htmx ws extension will swap."""
-    return re.findall(r'^<(?:div|article|li|tr|section) id="([^"]+)"', message, re.M)
 
 
 def test_every_fragment_has_its_id_on_the_root_and_no_oob_attribute_of_its_own():
@@ -31,33 +25,32 @@ def test_the_body_is_made_of_the_very_same_fragments():
         assert fragment.html in rendered.body
 
 
-def test_a_diff_carries_only_the_fragments_that_changed():
+def test_the_changes_since_a_render_are_only_the_fragments_that_changed():
     before = _board(agent(1, "John Smith"), agent(2, "Ada Byron"), version=1)
     after = _board(agent(1, "John Smith", calls=[call()]), agent(2, "Ada Byron"), version=2)
-    message = diff_message(after, before.digests(), 1)
-    assert message.startswith('<div id="wb-version" hidden data-version="2" data-prev="1" ')
-    assert "agent-1" in message
-    assert "agent-2" not in message
-    assert "queue-100134" not in message
+    html = after.changes_since(before.digests())
+    assert 'id="agent-1"' in html
+    assert 'id="agent-2"' not in html
+    assert 'id="queue-100134"' not in html
+
+
+def test_nothing_changed_means_no_changes_at_all():
+    before = _board(agent(1, "John Smith"), version=1)
+    after = _board(agent(1, "John Smith"), version=2)
+    assert after.changes_since(before.digests()) == ""
 
 
 def test_a_new_agent_sends_the_whole_body_since_new_tiles_cannot_be_swapped_in_by_id():
     before = _board(agent(1, "John Smith"), version=1)
     after = _board(agent(1, "John Smith"), agent(2, "Ada Byron"), version=2)
-    message = diff_message(after, before.digests(), 1)
-    assert '<div id="board-body" hx-swap-oob="innerHTML">' in message
-    assert "Ada Byron" in message
-
-
-def test_a_full_message_replaces_the_body_and_says_so():
-    rendered = _board(agent(1, "John Smith"), version=7)
-    message = full_message(rendered.version, rendered.body)
-    assert message.startswith('<div id="wb-version" hidden data-version="7" data-kind="full">')
-    assert '<div id="board-body" hx-swap-oob="innerHTML">' in message
+    html = after.changes_since(before.digests())
+    assert html == body_swap(after.body)
+    assert html.startswith('<div id="board-body" hx-swap-oob="innerHTML">')
+    assert "Ada Byron" in html
 
 
 def test_upstream_names_are_text_never_markup():
-    for audience in ("tv", "supervisor", "admin"):
+    for audience in (Audience.TV, Audience.SUPERVISOR, Audience.ADMIN):
         snapshot = stored([agent(1, XSS)], [queue(100134, XSS)])
         body = render_board(board_view(settings(), snapshot, audience)).body
         assert XSS not in body
@@ -66,7 +59,7 @@ def test_upstream_names_are_text_never_markup():
 
 def test_the_public_render_names_no_agent_and_no_number():
     snapshot = stored([agent(1, "John Smith", calls=[call("+15551234567")])], [queue(1, "Sales")])
-    body = render_board(board_view(settings(), snapshot, "public")).body
+    body = render_board(board_view(settings(), snapshot, Audience.PUBLIC)).body
     assert "John" not in body
     assert "4567" not in body
     assert "Sales" in body

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from boards.audience import Audience
 from boards.presenters import board_view
 from boards.rendering import render_board
 from tests.boards.factories import agent, call, queue, settings, stored
@@ -44,13 +45,17 @@ def test_the_file_has_no_inline_script_style_or_handler(path):
     assert _inline_code(path.read_text()) == []
 
 
-def test_the_script_sets_no_style_attribute_and_evaluates_no_strings():
-    script = (ROOT / "static" / "boards" / "board.js").read_text()
+SCRIPTS = sorted((ROOT / "static" / "boards").glob("*.js"))
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_the_scripts_set_no_style_attribute_and_evaluate_no_strings(path):
+    script = path.read_text()
     assert not re.search(r"""setAttribute\(\s*["']style""", script)
     assert not re.search(r"\beval\(|new Function\(|innerHTML\s*=", script)
 
 
-@pytest.mark.parametrize("audience", ["tv", "supervisor", "admin", "public"])
+@pytest.mark.parametrize("audience", list(Audience))
 def test_rendered_boards_have_no_inline_code_even_with_hostile_names(audience):
     hostile = '<img src=x onerror=alert(1)> style="x" <script>alert(1)</script>'
     snapshot = stored(

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, WebSocket, expect
 
+from live import protocol
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SAVED_ARTIFACTS: list[Path] = []
 # What the page logs when a server it talks to is down: expected while a test takes one down.
@@ -46,12 +48,13 @@ class Tab:
         return [e for e in self.console_errors if not CONNECTION_ERRORS.search(e)]
 
 
-# Records the page's websocket events for assertions; an init script, not a page script.
+# Records the page's websocket events for assertions (the envelopes protocol.js read); an
+# init script, not a page script.
 WATCH_SOCKETS = """
 window.__wb = {opens: 0, closes: [], fullStates: 0, loadId: Math.random()};
 document.addEventListener("htmx:wsOpen", function () { window.__wb.opens += 1; });
-document.addEventListener("htmx:wsAfterMessage", function (event) {
-  if (event.detail.message.indexOf('data-kind="full"') >= 0) { window.__wb.fullStates += 1; }
+document.addEventListener("wallboard:message", function (event) {
+  if (event.detail.kind === "full") { window.__wb.fullStates += 1; }
 });
 document.addEventListener("htmx:wsClose", function (event) {
   window.__wb.closes.push(event.detail.event.code);
@@ -71,8 +74,8 @@ def open_tab(browser: Browser, width: int = 1920, height: int = 1080) -> Tab:
     return tab
 
 
-# The page's own marker says data-kind="page"; the socket's full state and diffs replace it.
-SOCKET_STATE = '#wb-version:not([data-kind="page"])'
+# static/boards/protocol.js marks the body once the socket brought the board.
+SOCKET_STATE = "body[data-synced]"
 
 
 def open_board(tab: Tab, url: str) -> Page:
@@ -102,8 +105,13 @@ def load_id(page: Page) -> float:
     return page.evaluate("window.__wb.loadId")
 
 
+def frame_kind(frame: str) -> protocol.Kind:
+    """What a websocket frame is, read as the page reads it (live/protocol.py)."""
+    return protocol.decode(frame).kind
+
+
 def page_version(page: Page) -> int:
-    return int(page.locator("#wb-version").get_attribute("data-version") or -1)
+    return int(page.locator("body").get_attribute("data-version") or -1)
 
 
 def save_screenshot(page: Page, name: str) -> Path:

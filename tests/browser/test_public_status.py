@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.board import Tab, open_board
+from live import protocol
+from tests.browser.board import Tab, frame_kind, open_board
 from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
@@ -52,7 +53,9 @@ def test_the_public_page_shows_no_agent_name_and_no_phone_number(stack: Stack, t
     }
     numbers = {n for n in numbers if len(n.lstrip("+")) > 4}  # not the extensions
     assert numbers >= {"+15550177001", "+15550177002"}
-    assert any('data-kind="diff"' in frame for frame in tab.frames), "no update was observed"
+    assert any(frame_kind(frame) == protocol.Kind.DIFF for frame in tab.frames), (
+        "no update was observed"
+    )
     texts = {"page text": page.locator("body").inner_text(), "page HTML": page.content()}
     texts |= {f"websocket frame {i}": frame for i, frame in enumerate(tab.frames)}
     for where, text in texts.items():

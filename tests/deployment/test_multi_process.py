@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -27,7 +26,9 @@ import pytest
 import websockets
 
 from demo import names as demo
-from polling import budget, poller
+from live import protocol
+from polling import budget
+from snapshots import store
 from tests.stack import Service, Stack, procfile_daphne_options, wait_until
 from wallboard.celery import app
 
@@ -38,7 +39,6 @@ EXTRA_ACCOUNTS = (1001, 1002, 1003)
 SANDBOX_PER_IP_LIMIT = 100  # the API doc's per-IP limit, which the sandbox enforces
 JOHN = 123  # an agent of the demo account
 CHANGES = 6  # call starts and ends
-VERSION = re.compile(r'data-version="(\d+)"(?: data-prev="(\d+)")? data-kind="(\w+)"')
 
 
 class ScaledStack(Stack):
@@ -96,18 +96,20 @@ class Viewer:
     diffs: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def take(self, message: str) -> None:
-        marker = VERSION.search(message)
-        if marker is None:
-            return  # freshness and clock messages carry no version
-        version, prev, kind = int(marker[1]), marker[2] and int(marker[2]), marker[3]
-        if kind == "full":
+    def take(self, text: str) -> None:
+        message = protocol.decode(text)
+        if message.kind == protocol.Kind.FULL:
             self.fulls += 1
-        elif prev != self.version:
-            self.problems.append(f"diff {prev}->{version} applied to {self.version}")
+        elif message.kind == protocol.Kind.DIFF:
+            if message.base != self.version:
+                self.problems.append(
+                    f"diff {message.base}->{message.version} applied to {self.version}"
+                )
+            else:
+                self.diffs += 1
         else:
-            self.diffs += 1
-        self.version = version
+            return  # the greeting and freshness change no version
+        self.version = message.version
 
     async def watch(self, stop: asyncio.Event) -> None:
         async with websockets.connect(self.url, origin=self.origin, open_timeout=30) as socket:
@@ -144,7 +146,11 @@ def watching(viewers: list[Viewer]) -> Iterator[list[BaseException]]:
 
 
 def polls(account_id: int, since: float) -> list[tuple[float, float, str]]:
-    return sorted(p for p in poller.recent_polls(account_id) if p[0] >= since)
+    return sorted(
+        (p.started, p.finished, p.outcome)
+        for p in store.recent_polls(account_id)
+        if p.started >= since
+    )
 
 
 def poll_counts_by_worker(names: list[str]) -> dict[str, int]:

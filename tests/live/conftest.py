@@ -1,7 +1,9 @@
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio as aioredis
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from live.broadcaster import close_broadcaster
 
@@ -13,3 +15,11 @@ async def live_loop() -> AsyncIterator[None]:
     yield
     await close_broadcaster()
     await get_channel_layer().flush()
+
+
+@pytest.fixture
+async def async_redis(redis_client) -> AsyncIterator[aioredis.Redis]:
+    """An asyncio client on the tests' (emptied) Redis, as a web process holds one."""
+    client = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+    yield client
+    await client.aclose()

@@ -2,7 +2,6 @@
 broadcaster -> websocket consumer, with the real Redis, sandbox and Channels."""
 
 import asyncio
-import re
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -11,20 +10,22 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from boards.feeds import FeedUpdate
 from boards.models import Board, KioskToken
-from live.consumers import CLOSE_UNLINKED, kiosk_group
+from boards.screen_commands import kiosk_group
+from live import protocol
+from live.consumers import CLOSE_UNLINKED, PublicConsumer
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_loop")]
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
-VERSION = re.compile(r'data-version="(\d+)"(?: data-prev="(\d+)")? data-kind="(\w+)"')
 
 
-def _marker(message: str) -> tuple[int, int | None, str]:
-    version, prev, kind = VERSION.search(message).groups()
-    return int(version), int(prev) if prev else None, kind
+def _marker(message: str) -> tuple[int | None, int | None, str]:
+    decoded = protocol.decode(message)
+    return decoded.version, decoded.base, decoded.kind
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ async def _connect(path: str, *headers: tuple[bytes, bytes]) -> WebsocketCommuni
     communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, *headers])
     connected, _ = await communicator.connect()
     assert connected
-    assert 'id="wb-build"' in await communicator.receive_from()
+    assert protocol.decode(await communicator.receive_from()).kind == protocol.Kind.HELLO
     return communicator
 
 
@@ -81,14 +82,9 @@ async def test_a_viewer_that_missed_an_update_gets_the_full_state(wallboard, tv_
     board = await Board.objects.aget(slug="floor")
     await get_channel_layer().group_send(
         f"board-{board.pk}-tv",
-        {
-            "type": "feed.update",
-            "group": f"board-{board.pk}-tv",
-            "version": 5,
-            "prev": 4,
-            "fetched_at": None,
-            "text": "<div id='never-applied'></div>",
-        },
+        FeedUpdate(
+            f"board-{board.pk}-tv", 5, 4, None, "<div id='never-applied'></div>"
+        ).as_message(),
     )
     resync = await tv.receive_from()
     assert _marker(resync)[2] == "full"
@@ -125,11 +121,17 @@ async def test_a_revoked_screen_is_told_so_and_closed_for_good(wallboard, tv_tok
     await tv.receive_from()
     token = await KioskToken.objects.aget()
     await get_channel_layer().group_send(kiosk_group(token.pk), {"type": "kiosk.revoked"})
-    assert "This screen was unlinked" in await tv.receive_from()
+    unlinked = protocol.decode(await tv.receive_from())
+    assert unlinked.kind == protocol.Kind.UNLINKED
+    assert "This screen was unlinked" in unlinked.html
     assert (await tv.receive_output())["code"] == CLOSE_UNLINKED
 
 
-async def test_the_public_feed_has_no_names_or_numbers_and_no_channel_layer(wallboard, tv_token):
+def test_public_sockets_hold_no_channel_layer_of_their_own() -> None:
+    assert get_channel_layer(PublicConsumer.channel_layer_alias) is None
+
+
+async def test_the_public_feed_has_no_names_or_numbers(wallboard, tv_token):
     await asyncio.to_thread(
         wallboard.control, "POST", "/accounts/61/calls", {"pk": 123, "peer": "+15557654321"}
     )

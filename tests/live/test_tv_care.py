@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from boards import playlists
+from boards import screen_commands as control
 from boards.models import Board, KioskToken, PlaylistEntry
-from live import control
+from live import protocol
 from live.consumers import CLOSE_UNLINKED
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
@@ -24,7 +25,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 SALES, SUPPORT = 100134, 100135
-COMMAND = re.compile(r'^<div id="tv-command" hidden data-command="reload" data-delay-ms="(\d+)"')
 
 
 @dataclass
@@ -88,7 +88,17 @@ def _title(message: str) -> str:
 
 
 def _is_full(message: str) -> bool:
-    return 'data-kind="full"' in message
+    return protocol.decode(message).kind == protocol.Kind.FULL
+
+
+def _is_reload(message: str) -> bool:
+    return protocol.decode(message).kind == protocol.Kind.RELOAD
+
+
+def _reload_delay(message: str) -> int:
+    decoded = protocol.decode(message)
+    assert decoded.kind == protocol.Kind.RELOAD
+    return decoded.fields["delay_ms"]
 
 
 def _shows_queue(message: str) -> int:
@@ -138,7 +148,7 @@ async def test_a_board_deleted_mid_rotation_is_skipped_and_the_screen_keeps_goin
     # The screen stays on Sales past its slot (no step to the deleted board) and stays open.
     assert not any("Support floor" in m for m in await _collect(tv, 2.5))
     await sync_to_async(control.reload_screens)([token.pk])
-    assert COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
+    assert await _until(tv, _is_reload, 2)
     await tv.disconnect()
 
 
@@ -185,8 +195,7 @@ async def test_a_reload_reaches_the_one_screen_it_is_for(floor):
     await _until(door_tv, _is_full, 3)
 
     await sync_to_async(control.reload_screens)([wall.pk])
-    command = COMMAND.match(await _until(wall_tv, lambda m: "tv-command" in m, 2))
-    assert command and command.group(1) == "0"  # one screen: at once
+    assert _reload_delay(await _until(wall_tv, _is_reload, 2)) == 0  # one screen: at once
     assert await door_tv.receive_nothing(timeout=0.5)
     await wall_tv.disconnect()
     await door_tv.disconnect()
@@ -209,13 +218,12 @@ async def test_reload_all_reaches_every_screen_spread_over_the_setting(floor):
 
     await sync_to_async(control.reload_all_screens)()
     for tv in screens.values():
-        command = COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
-        assert command and 0 <= int(command.group(1)) <= 2000
+        assert 0 <= _reload_delay(await _until(tv, _is_reload, 2)) <= 2000
 
     # The screens of one board: its own TVs and those whose playlist has it.
     await sync_to_async(control.reload_all_screens)([floor.support.pk])
     for name in ("support", "lobby"):
-        assert COMMAND.match(await _until(screens[name], lambda m: "tv-command" in m, 2))
+        assert await _until(screens[name], _is_reload, 2)
     assert await screens["sales"].receive_nothing(timeout=0.5)
     for tv in screens.values():
         await tv.disconnect()
@@ -233,30 +241,32 @@ async def test_the_admin_reloads_selected_screens_and_all_screens(floor):
     data = {"action": "reload", "_selected_action": [token.pk]}
     response = await sync_to_async(client.post)(changelist, data)
     assert response.status_code == 302
-    assert COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
+    assert await _until(tv, _is_reload, 2)
 
     response = await sync_to_async(client.get)(changelist)
     assert b"Reload all screens" in response.content
     response = await sync_to_async(client.post)(f"{changelist}reload-all/")
     assert response.status_code == 302
-    assert COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
+    assert await _until(tv, _is_reload, 2)
 
     data = {"action": "reload_board_screens", "_selected_action": [floor.sales.pk]}
     response = await sync_to_async(client.post)("/admin/boards/board/", data)
     assert response.status_code == 302
-    assert COMMAND.match(await _until(tv, lambda m: "tv-command" in m, 2))
+    assert await _until(tv, _is_reload, 2)
     await tv.disconnect()
 
 
 async def test_every_connection_starts_with_the_build_id(floor):
     _, plain = await sync_to_async(floor.screen)("Wall", floor.sales)
     await floor.support.__class__.objects.filter(pk=floor.support.pk).aupdate(is_public=True)
-    expected = f'<div id="wb-build" hidden data-build="{build_id()}" data-spread-ms="2000"></div>'
+    expected = {"build": build_id(), "spread_ms": 2000}
     tv, greeting = await _connect(plain)
-    assert greeting.startswith(expected)
+    hello = protocol.decode(greeting)
+    assert (hello.kind, hello.fields) == (protocol.Kind.HELLO, expected)
     assert _title(greeting) == "Sales floor"
     public = WebsocketCommunicator(application, "/ws/status/support/", headers=[ORIGIN])
     assert (await public.connect())[0]
-    assert await public.receive_from() == expected
+    hello = protocol.decode(await public.receive_from())
+    assert (hello.kind, hello.fields, hello.html) == (protocol.Kind.HELLO, expected, "")
     await tv.disconnect()
     await public.disconnect()

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from monitoring.tasks import heartbeat
-from polling import budget, public_fallback
+from polling import public_fallback
 from snapshots import store
 from tests.polling.helpers import DEMO_KEY, add_account
 from tests.sandbox_process import free_port
@@ -22,14 +22,18 @@ def healthz():
     return Client().get("/healthz")
 
 
-def polled(account_id: int, seconds_ago: float, failures: int = 0) -> None:
-    """As if the account's last good poll was `seconds_ago` and `failures` failed since."""
+def polled(
+    account_id: int, seconds_ago: float, failures: int = 0, interval: float | None = None
+) -> None:
+    """As if the account's last good poll was `seconds_ago`, at `interval` (as the poller
+    stores it), and `failures` failed since."""
     store.write_snapshot(
         account_id,
         snapshot(),
         time.time() - seconds_ago,
         expected_version=store.snapshot_version(account_id),
         changed=True,
+        interval=interval,
     )
     for _ in range(failures):
         store.record_failure(account_id, "ServiceUnavailable: down", time.time())
@@ -84,12 +88,13 @@ def test_it_answers_503_when_an_account_has_no_good_poll_within_three_intervals(
     assert by_id[62]["fresh"] is True
 
 
-def test_it_measures_staleness_by_the_effective_interval_the_budget_planned(redis_client):
+def test_it_measures_staleness_by_the_effective_interval_of_the_last_poll(redis_client):
     add_account(61, interval=2.0)
     heartbeat()
-    budget.store_effective_intervals({61: 30.0})
-    polled(61, seconds_ago=80)
+    polled(61, seconds_ago=80, interval=30.0)  # the budget stretched it to 30 s
     assert healthz().status_code == 200
+    polled(61, seconds_ago=95, interval=30.0)
+    assert healthz().status_code == 503
 
 
 def test_it_answers_503_before_the_first_poll_and_without_a_worker(redis_client) -> None:

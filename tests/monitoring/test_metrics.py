@@ -74,8 +74,8 @@ def test_its_values_move_when_polls_happen_and_hold_no_secret(wallboard, redis_c
     assert value(after, "wallboard_diffs_published_total") == (
         value(before, "wallboard_diffs_published_total") + 1
     )
-    assert value(after, "wallboard_diff_changes_total") > value(
-        before, "wallboard_diff_changes_total"
+    assert value(after, "wallboard_feed_updates_published_total") > value(
+        before, "wallboard_feed_updates_published_total"
     )
     assert value(after, "wallboard_render_duration_seconds_count") > value(
         before, "wallboard_render_duration_seconds_count"

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from polling import budget, dispatcher, poller
+from polling import budget, dispatcher, tasks
 from snapshots import store
 from tests.polling.helpers import add_account
 from tests.polling.workers import celery_workers
@@ -49,7 +49,7 @@ def test_two_workers_poll_80_accounts_within_the_budget_and_nobody_starves(
         busy_sandbox.control("DELETE", "/requests")
         end = time.monotonic() + WINDOW * WINDOWS
         while time.monotonic() < end:
-            dispatcher.dispatch()  # the beat's job, driven here
+            dispatcher.dispatch(enqueue=tasks.send_poll)  # the beat's job, driven here
             time.sleep(0.5)
 
     seen = busy_sandbox.control("GET", "/requests").json()
@@ -67,7 +67,7 @@ def test_two_workers_poll_80_accounts_within_the_budget_and_nobody_starves(
     assert {budget.effective_interval(a) for a in PUBLIC_ACCOUNTS} == {public_interval}
     assert {budget.effective_interval(a) for a in KEYED_ACCOUNTS} == {2.0}
 
-    polls = {a: len(poller.recent_polls(a)) for a in [*PUBLIC_ACCOUNTS, *KEYED_ACCOUNTS]}
+    polls = {a: len(store.recent_polls(a)) for a in [*PUBLIC_ACCOUNTS, *KEYED_ACCOUNTS]}
     starved = [a for a in PUBLIC_ACCOUNTS if store.read_snapshot(a) is None or polls[a] < 2]
     assert not starved, (polls, (tmp_path / "worker-0.log").read_text()[-3000:])
     assert all(store.read_snapshot(a).snapshot.source == "key" for a in KEYED_ACCOUNTS)

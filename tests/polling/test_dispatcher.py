@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from polling import dispatcher, poller, schedule
+from snapshots import store
 from tests.polling.helpers import add_account
 
 
@@ -71,7 +72,7 @@ def test_two_polls_of_one_account_never_overlap(wallboard, redis_client):
     assert sorted(poller_results) == ["busy", "busy", "changed"]
     requests = wallboard.control("GET", "/requests").json()["keys"]["61:developer"]["requests"]
     assert requests == 2 + 3  # one poll: two reads plus the first config refresh (1 + 2 queues)
-    spans = sorted((s, e) for s, e, o in poller.recent_polls(61) if o != "busy")
+    spans = sorted((p.started, p.finished) for p in store.recent_polls(61) if p.outcome != "busy")
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans))
 
 

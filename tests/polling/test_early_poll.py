@@ -4,9 +4,11 @@ slice of the rate budget, and one that finds no room leaves the regular schedule
 import json
 import time
 
-from polling import budget, early, poller, schedule
+from polling import budget, early, poller, schedule, writer
 from snapshots import store
 from tests.polling.helpers import DEMO_KEY, add_account, poll_now
+from webhooks.models import WebhookEvent
+from webhooks.signals import upstream_changed
 
 BROKER_QUEUE = "celery"  # Celery's default queue: a Redis list in the tests' database
 
@@ -15,10 +17,15 @@ def sent_tasks(redis_client) -> list[dict]:
     return [json.loads(raw)["headers"] for raw in redis_client.lrange(BROKER_QUEUE, 0, -1)]
 
 
+def an_event_changed(account_id: int) -> None:
+    """What the webhook receiver sends once a call or queue event is stored."""
+    upstream_changed.send(sender=WebhookEvent, account_id=account_id)
+
+
 def test_a_burst_of_a_thousand_events_sends_one_early_poll(wallboard, redis_client, settings):
     settings.EARLY_POLL_DEBOUNCE_SECONDS = 5  # the whole burst falls in one debounce window
-    sent = [early.request_early_poll(61) for _ in range(1000)]
-    assert sent.count(True) == 1
+    for _ in range(1000):
+        an_event_changed(61)
     (task,) = sent_tasks(redis_client)
     assert task["task"] == "polling.tasks.early_poll"
     assert task["eta"] is not None  # after the debounce, so the burst is in the poll
@@ -27,17 +34,18 @@ def test_a_burst_of_a_thousand_events_sends_one_early_poll(wallboard, redis_clie
 
 def test_events_after_the_debounce_send_the_next_poll(wallboard, redis_client, settings):
     settings.EARLY_POLL_DEBOUNCE_SECONDS = 0.05
-    assert early.request_early_poll(61)
+    an_event_changed(61)
+    assert len(sent_tasks(redis_client)) == 1
     deadline = time.monotonic() + 5
     while redis_client.exists(early.debounce_key(61)) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert early.request_early_poll(61)
+        time.sleep(0.01)  # the debounce key's own expiry in Redis: nothing to await
+    an_event_changed(61)
     assert len(sent_tasks(redis_client)) == 2
 
 
 def test_early_polls_can_be_switched_off(wallboard, redis_client, settings):
     settings.EARLY_POLL_BUDGET_PERCENT = 0
-    assert not early.request_early_poll(61)
+    an_event_changed(61)
     assert sent_tasks(redis_client) == []
 
 
@@ -118,7 +126,7 @@ def test_an_overlay_refresh_leaves_the_health_as_it_was(wallboard, redis_client)
     add_account()
     poll_now()
     store.record_failure(61, "ServerError: boom", time.time())
-    assert poller.refresh_overlay(61).outcome == "overlay"
+    assert writer.refresh_overlay(61, poller.lock_ttl()).outcome == "overlay"
     health = store.read_health(61)
     assert health.consecutive_failures == 1
     assert health.last_error == "ServerError: boom"

@@ -5,9 +5,11 @@ import time
 import pytest
 from channels.layers import get_channel_layer
 
-from live.bridge import account_group
+from boards.feeds import FeedUpdate, feed_group
+from boards.models import Board
 from polling import budget, metrics
 from snapshots import history, store
+from snapshots.freshness import Freshness
 from tests.polling.helpers import DEMO_KEY, add_account, poll_now
 
 
@@ -79,9 +81,10 @@ class Subscriber:
 async def test_a_change_is_published_once_with_both_versions_and_no_change_publishes_nothing(
     wallboard, redis_client
 ):
-    await asyncio.to_thread(add_account)
+    account = await asyncio.to_thread(add_account)
+    board = await Board.objects.acreate(title="Floor", slug="floor", account=account)
     await asyncio.to_thread(poll_now)
-    async with Subscriber(account_group(61)) as subscriber:
+    async with Subscriber(feed_group(board.pk, "tv")) as subscriber:
         assert (await asyncio.to_thread(poll_now)).outcome == "unchanged"
         await asyncio.to_thread(start_call, wallboard)
         assert (await asyncio.to_thread(poll_now)).outcome == "changed"
@@ -89,12 +92,11 @@ async def test_a_change_is_published_once_with_both_versions_and_no_change_publi
         assert (await asyncio.to_thread(poll_now)).outcome == "unchanged"
         await subscriber.wait_for(2, seconds=0.5)  # a second message would be a bug
     (message,) = subscriber.messages
-    assert message["type"] == "snapshot.diff"
-    assert (message["old_version"], message["new_version"]) == (1, 2)
-    kinds = [c["kind"] for c in message["changes"]]
-    assert kinds[0] == "call_started"
-    assert set(kinds[1:]) <= {"queue_counts_changed"}  # John is on a call in his queues
-    assert message["changes"][0]["after"]["peer"] == "5557777"
+    update = FeedUpdate.from_message(message)
+    assert (message["type"], update.base, update.version) == (FeedUpdate.TYPE, 1, 2)
+    assert 'id="agent-123"' in update.html  # John took a call
+    assert 'id="agent-124"' not in update.html  # the others did not change
+    assert "5557777" not in update.html  # and a TV shows no number
 
 
 def test_an_outage_keeps_the_last_snapshot_with_a_growing_age_then_recovers(
@@ -112,7 +114,9 @@ def test_an_outage_keeps_the_last_snapshot_with_a_growing_age_then_recovers(
     assert stale.snapshot == good.snapshot
     assert stale.version == good.version
     assert stale.fetched_at == good.fetched_at
-    assert stale.age_seconds(time.time()) > good.age_seconds(good.fetched_at)
+    # The last good data stays, and is told stale once three intervals passed without news.
+    assert not Freshness.of(stale).is_stale(2.0, now=good.fetched_at + 5.9)
+    assert Freshness.of(stale).is_stale(2.0, now=good.fetched_at + 6.1)
     assert stale.health.consecutive_failures == 2
     assert "ServiceUnavailable" in stale.health.last_error
 

@@ -33,7 +33,6 @@ def test_a_failure_keeps_the_snapshot_and_only_changes_health(redis_client):
     stored = store.read_snapshot(61)
     assert [a.id for a in stored.snapshot.agents] == [1]
     assert stored.fetched_at == 1000.0
-    assert stored.age_seconds(now=1012.0) == 12.0
     assert stored.health.consecutive_failures == 2
     assert stored.health.last_error == "ConnectionFailed: refused"
     write(snapshot([agent(1)]), expected=1, changed=False, at=1014.0)

@@ -1,31 +1,44 @@
-"""`manage.py rotate_encryption_key`: re-encrypt every stored API key (and webhook token)
-with the newest key."""
+"""`manage.py rotate_encryption_key`: re-encrypt every stored secret with the newest key.
 
+Every field of type `EncryptedSecretField`, in every installed app (API keys, webhook tokens,
+alert webhook URLs, ...), in one transaction: all of them or none."""
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import crypto
-from accounts.models import Voice360Account
-from webhooks.models import WebhookReceiver
+
+
+def secret_fields() -> list[tuple[type, list[str]]]:
+    """(model, the names of its encrypted fields) for every model that has some."""
+    found = []
+    for model in apps.get_models():
+        names = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, crypto.EncryptedSecretField)
+        ]
+        if names:
+            found.append((model, names))
+    return found
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt stored API keys with the first key of FIELD_ENCRYPTION_KEY. Put the new "
-        "key first (NEW,OLD), run this, then remove OLD."
+        "Re-encrypt every stored secret with the first key of FIELD_ENCRYPTION_KEY. Put the "
+        "new key first (NEW,OLD), run this, then remove OLD."
     )
 
     def handle(self, *args: object, **options: object) -> None:
         count = 0
         with transaction.atomic():
-            accounts = Voice360Account.objects.select_for_update().exclude(api_key_encrypted="")
-            for account in accounts:
-                account.api_key_encrypted = crypto.reencrypt(account.api_key_encrypted)
-                account.save(update_fields=["api_key_encrypted"])
-                count += 1
-            # The webhook URL tokens are encrypted with the same key (webhooks/models.py).
-            receivers = WebhookReceiver.objects.select_for_update()
-            for receiver in receivers:
-                receiver.token_encrypted = crypto.reencrypt(receiver.token_encrypted)
-                receiver.save(update_fields=["token_encrypted"])
-        self.stdout.write(f"Re-encrypted {count} API key(s) with the newest key.")
+            for model, names in secret_fields():
+                for row in model._base_manager.select_for_update().only("pk", *names):
+                    changed = [name for name in names if getattr(row, name)]
+                    for name in changed:
+                        setattr(row, name, crypto.reencrypt(getattr(row, name)))
+                    if changed:
+                        row.save(update_fields=changed)
+                        count += len(changed)
+        self.stdout.write(f"Re-encrypted {count} secret(s) with the newest key.")

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from live import protocol
 from tests.browser.board import Tab, open_tab
 from tests.security import audiences
 from tests.stack import Stack
@@ -90,7 +91,7 @@ def websocket(
             compression=None,
         ) as socket:
             frames = [str(socket.recv(timeout=10))]
-            if 'id="wb-build"' in frames[0]:
+            if protocol.decode(frames[0]).kind == protocol.Kind.HELLO:
                 frames.append(str(socket.recv(timeout=10)))
             return "open", frames
     except InvalidStatus as refused:

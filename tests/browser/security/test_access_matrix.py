@@ -10,6 +10,8 @@ import httpx
 import pytest
 
 from demo import names as demo
+from live import protocol
+from tests.browser.board import frame_kind
 from tests.browser.security.conftest import FOREIGN_ORIGIN, session_of, websocket
 from tests.security.audiences import (
     ACCOUNT_B_NAME,
@@ -143,7 +145,9 @@ def test_every_audience_gets_what_the_table_says_on_every_websocket_route(secure
             )
             actual[route, audience] = state
             if state == "open":  # a connection starts with the full state of its board
-                assert 'data-kind="full"' in frames[-1], f"{route}, {audience}: {frames[-1][:200]}"
+                assert frame_kind(frames[-1]) == protocol.Kind.FULL, (
+                    f"{route}, {audience}: {frames[-1][:200]}"
+                )
             if not sees_board_b(audience):
                 assert not any(BOARD_B_TITLE in frame for frame in frames), f"{route}, {audience}"
     assert actual == expected(WEBSOCKETS)

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from demo import names as demo
-from tests.browser.board import Tab, open_board
+from live import protocol
+from tests.browser.board import Tab, frame_kind, open_board
 from tests.browser.security.conftest import session_of, websocket
 from tests.security.audiences import (
     ADMIN,
@@ -85,7 +86,10 @@ def test_no_key_and_no_phone_number_where_they_must_not_be(fresh_stack: Stack, t
     expect(opened["supervisor"].page.locator(f"#agent-{JOHN} .peer")).to_have_text(MASKED)
     expect(opened["admin"].page.locator(f"#agent-{JOHN} .peer")).to_have_text(CALLER)
     for who, tab in opened.items():
-        wait_for(lambda t=tab: any('data-kind="diff"' in f for f in t.frames), f"a diff ({who})")
+        wait_for(
+            lambda t=tab: any(frame_kind(f) == protocol.Kind.DIFF for f in t.frames),
+            f"a diff ({who})",
+        )
 
     seen: dict[str, list[str]] = {}
     for who, tab in opened.items():

@@ -1,0 +1,50 @@
+"""The parts of a Board that rendering and the sockets need, detached from the ORM."""
+
+from dataclasses import dataclass, field
+
+from boards.audience import Audience
+from boards.models import Board
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """Read once from the database; nothing is queried through it later."""
+
+    id: int
+    slug: str
+    title: str
+    account_id: int
+    queue_ids: tuple[int, ...]
+    members_only: bool
+    warning_at_or_below: int
+    warning_levels: dict[int, int] = field(default_factory=dict)
+    poll_interval: float = 2.0
+    is_public: bool = False
+    public_shows_today: bool = False
+
+    @classmethod
+    def of(cls, board: Board) -> "BoardSettings":
+        return cls(
+            id=board.pk,
+            slug=board.slug,
+            title=board.title,
+            account_id=board.account.account_id,
+            queue_ids=tuple(board.queue_ids or ()),
+            members_only=board.agent_scope == Board.AgentScope.MEMBERS,
+            warning_at_or_below=board.warning_at_or_below,
+            warning_levels=board.warning_levels(),
+            poll_interval=board.account.poll_interval_seconds,
+            is_public=board.is_public,
+            public_shows_today=board.public_shows_today,
+        )
+
+    def warning_level(self, queue_id: int) -> int:
+        return self.warning_levels.get(queue_id, self.warning_at_or_below)
+
+    @property
+    def audiences(self) -> tuple[Audience, ...]:
+        """Every audience the board is rendered for: the public only where it is public."""
+        return tuple(a for a in Audience if a is not Audience.PUBLIC or self.is_public)
+
+    def shows_today(self, audience: Audience) -> bool:
+        return audience is not Audience.PUBLIC or self.public_shows_today

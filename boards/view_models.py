@@ -1,0 +1,188 @@
+"""Plain view objects the template partials render: a board as one audience sees it.
+
+boards/presenters.py builds them from a stored snapshot; nothing here queries or filters.
+Today's counts are the snapshot's own `QueueToday` (counts only: no names, no numbers).
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from boards.audience import Audience
+from boards.board_settings import BoardSettings
+from snapshots.models import AgentToday, QueueToday
+
+Level = Literal["ok", "warning", "alert"]
+AgentStatus = Literal["available", "on_call", "online", "offline"]
+
+STATUS_LABELS: dict[AgentStatus, str] = {
+    "available": "Available",
+    "on_call": "On call",
+    "online": "Online",
+    "offline": "Offline",
+}
+STATUS_SHORT: dict[AgentStatus, str] = {
+    "available": "Free",
+    "on_call": "Call",
+    "online": "Online",
+    "offline": "Off",
+}
+STATUS_ORDER: dict[AgentStatus, int] = {"on_call": 0, "available": 1, "online": 2, "offline": 3}
+DIRECTION_LABELS = {"inbound": "In", "outbound": "Out"}
+
+
+@dataclass(frozen=True)
+class CallView:
+    direction: str
+    peer: str  # already masked or blank for the audience
+    started_at: float
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTION_LABELS.get(self.direction, self.direction.title())
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: int
+    name: str
+    extension: str
+    status: AgentStatus
+    calls: tuple[CallView, ...]
+    today: AgentToday | None = None  # None: no webhook counts (or not for this audience)
+
+    @property
+    def status_label(self) -> str:
+        if self.status == "on_call":
+            return f"On call · {self.calls[0].direction_label}" if self.calls else "On call"
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_short(self) -> str:
+        """One short word for dense TV cards, where the icon and colour carry the rest."""
+        if self.status == "on_call":
+            return self.calls[0].direction_label if self.calls else "Call"
+        return STATUS_SHORT[self.status]
+
+    @property
+    def status_order(self) -> int:
+        return STATUS_ORDER[self.status]
+
+    @property
+    def direction(self) -> str:
+        return self.calls[0].direction if self.calls else ""
+
+    @property
+    def call_started_at(self) -> float | None:
+        return min(c.started_at for c in self.calls) if self.calls else None
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """An inline-SVG polyline of one series; y grows downwards, so values are flipped."""
+
+    points: str
+    width: int
+    height: int
+    peak: int
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert rule breached on a queue (alerts/engine.py), as a tile shows it."""
+
+    id: int
+    message: str
+    since: float
+    acknowledged: bool
+    sound: bool
+
+
+@dataclass(frozen=True)
+class AlertHistoryRow:
+    """One alert of the board's recent history (supervisor and admin pages)."""
+
+    id: int
+    message: str
+    fired_at: float
+    cleared_at: float | None
+    acknowledged_at: float | None
+    acknowledged_by: str | None
+
+    @property
+    def duration_seconds(self) -> int | None:
+        """How long it lasted; None while it is still on (the page ticks that one)."""
+        return None if self.cleared_at is None else round(self.cleared_at - self.fired_at)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    id: int
+    name: str
+    extension: str
+    is_ready: bool
+    agents_online: int
+    agents_available: int
+    agents_on_call: int
+    active_calls: int | None
+    level: Level
+    level_label: str
+    warning_at_or_below: int
+    config: dict[str, object] | None = None
+    members: tuple[str, ...] | None = None
+    sparkline: Sparkline | None = None
+    today: QueueToday | None = None
+    alerts: tuple[AlertView, ...] = ()  # unacknowledged first; always empty for the public
+
+    @property
+    def alert_state(self) -> Literal["", "active", "acknowledged"]:
+        """ "active" while any alert is unacknowledged (the tile flashes), "acknowledged"
+        when every alert is (a steady highlight), "" without alerts."""
+        if not self.alerts:
+            return ""
+        return "active" if any(not a.acknowledged for a in self.alerts) else "acknowledged"
+
+    @property
+    def alert_sound(self) -> bool:
+        return any(a.sound for a in self.alerts)
+
+    @property
+    def open_label(self) -> str:
+        """What a public visitor is told first: whether the queue takes calls."""
+        return "Open" if self.is_ready else "Closed"
+
+    @property
+    def availability_label(self) -> str:
+        """The public summary of the counts, e.g. "3 agents available"."""
+        if not self.is_ready:
+            return "no agents online"
+        if self.agents_available == 0:
+            return "all agents busy"
+        plural = "agent" if self.agents_available == 1 else "agents"
+        return f"{self.agents_available} {plural} available"
+
+
+@dataclass(frozen=True)
+class BoardView:
+    board: BoardSettings
+    audience: Audience
+    version: int
+    fetched_at: float | None
+    limited: bool
+    limited_reason: str | None
+    last_error: str | None
+    queues: tuple[QueueView, ...]
+    agents: tuple[AgentView, ...] | None  # None for the public audience
+    # The board's queues together (the account's totals when it shows every queue);
+    # None without webhook counts, or on a public page that did not opt in.
+    today: QueueToday | None = None
+    today_date: str | None = None
+    # The board's latest alerts, newest first: supervisor and admin only (None for others).
+    alert_history: tuple[AlertHistoryRow, ...] | None = None
+
+    @property
+    def shows_agents(self) -> bool:
+        return self.agents is not None
+
+    @property
+    def shows_detail(self) -> bool:
+        return self.audience.sees_detail

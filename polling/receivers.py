@@ -1,0 +1,67 @@
+"""What the poller does when the rest of the wallboard tells it something changed.
+
+- A webhook event says the account changed upstream: an early poll (polling/early.py).
+- An alert was acknowledged: its overlay is pushed at once.
+- A board, one of its thresholds, or its account changed: its feeds are rendered anew by a
+  worker and its screens reconnect into them (polling/publish.py).
+
+Connected in PollingConfig.ready(). Board changes act on commit, once per board and
+transaction (an admin save of a board and its inlines is one refresh): the worker reads them
+from another connection.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from accounts.models import Voice360Account
+from alerts.signals import alert_acknowledged
+from boards.models import Board, QueueThreshold
+from polling import early, tasks
+from webhooks.signals import upstream_changed
+
+
+@receiver(upstream_changed, dispatch_uid="polling-early-poll")
+def poll_early(sender: type, account_id: int, **kwargs: object) -> None:
+    if early.claim_burst(account_id):
+        tasks.send_early_poll(account_id, early.debounce_seconds())
+
+
+@receiver(alert_acknowledged, dispatch_uid="polling-refresh-overlay")
+def push_acknowledgement(sender: type, account_id: int, **kwargs: object) -> None:
+    tasks.refresh_overlay.delay(account_id)
+
+
+def refresh_board_on_commit(board_id: int) -> None:
+    connection = transaction.get_connection()
+    pending: set[int] = connection.__dict__.setdefault("wallboard_boards_to_refresh", set())
+    if board_id in pending:
+        return
+    pending.add(board_id)
+
+    def send() -> None:
+        pending.discard(board_id)
+        tasks.refresh_board.delay(board_id)
+
+    transaction.on_commit(send, robust=True)
+
+
+@receiver([post_save, post_delete], sender=Board, dispatch_uid="polling-board-changed")
+def board_changed(sender: type, instance: Board, **kwargs: object) -> None:
+    if not kwargs.get("raw"):
+        refresh_board_on_commit(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=QueueThreshold, dispatch_uid="polling-threshold")
+def threshold_changed(sender: type, instance: QueueThreshold, **kwargs: object) -> None:
+    if not kwargs.get("raw"):
+        refresh_board_on_commit(instance.board_id)
+
+
+@receiver(post_save, sender=Voice360Account, dispatch_uid="polling-account-changed")
+def account_changed(sender: type, instance: Voice360Account, **kwargs: object) -> None:
+    """Enabled, disabled, another interval (the boards' staleness limit): its boards anew."""
+    if kwargs.get("raw"):
+        return
+    for board_id in instance.boards.values_list("pk", flat=True):
+        refresh_board_on_commit(board_id)

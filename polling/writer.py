@@ -1,0 +1,104 @@
+"""Writing what a poll read: on top of the stored snapshot, with the overlay, then published.
+
+A write names the version it was worked out against; when another writer (a poll, an
+acknowledged alert) got in first, it is worked out again on top of the winner, a few times
+before the poll counts as superseded. A write that changed what a viewer sees, or that finds
+the boards' renders behind the snapshot (a worker killed between the two), publishes.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+
+from polling import overlay, publish, schedule
+from polling.outcome import Outcome, PollResult
+from snapshots import diff, history, store
+from snapshots.models import Snapshot, StoredSnapshot
+
+logger = logging.getLogger(__name__)
+
+STORE_ATTEMPTS = 3
+
+
+def store_poll(
+    account_id: int, snapshot: Snapshot, fetched_at: float, next_due: float, interval: float
+) -> PollResult:
+    tolerance = float(settings.POLL_CALL_DRIFT_SECONDS)
+    for _ in range(STORE_ATTEMPTS):
+        previous = store.read_snapshot(account_id)
+        old = previous.snapshot if previous else None
+        fresh = diff.carry_call_starts(old, snapshot, tolerance)
+        fresh = overlay.apply(fresh, old, fetched_at)
+        result = _write(account_id, previous, fresh, fetched_at, next_due, interval=interval)
+        if result.outcome is not Outcome.SUPERSEDED:
+            history.record(account_id, fresh, fetched_at)
+            return result
+    return result
+
+
+def _write(
+    account_id: int,
+    previous: StoredSnapshot | None,
+    snapshot: Snapshot,
+    fetched_at: float,
+    next_due: float,
+    *,
+    success: bool = True,
+    interval: float | None = None,
+) -> PollResult:
+    """Write `snapshot` on top of `previous` and publish when a viewer would see a change."""
+    changed = previous is None or diff.changed(previous.snapshot, snapshot)
+    expected = previous.version if previous else 0
+    written = store.write_snapshot(
+        account_id,
+        snapshot,
+        fetched_at,
+        expected_version=expected,
+        changed=changed,
+        success=success,
+        interval=interval,
+    )
+    if not written.written:
+        return PollResult(Outcome.SUPERSEDED, next_due)
+    if changed or (previous is not None and previous.needs_render):
+        _publish(account_id)
+    outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
+    return PollResult(outcome, next_due, written.version)
+
+
+def _publish(account_id: int) -> None:
+    """The snapshot is stored whatever happens here; what fails to publish (the database is
+    away, say) is published by a later poll, which finds the renders behind the snapshot."""
+    try:
+        publish.publish_account(account_id)
+    except Exception:
+        logger.exception("publishing failed account=%s; the next poll tries again", account_id)
+
+
+def republish(account_id: int, outcome: Outcome, next_due: float) -> PollResult:
+    """Bring the overlay of the stored snapshot up to date without reading the API: its
+    data and fetched_at stay as they are, so nothing looks fresher than it is."""
+    for _ in range(STORE_ATTEMPTS):
+        previous = store.read_snapshot(account_id)
+        if previous is None:
+            return PollResult(outcome, next_due)
+        snapshot = overlay.apply(previous.snapshot, previous.snapshot, time.time())
+        result = _write(
+            account_id, previous, snapshot, previous.fetched_at, next_due, success=False
+        )
+        if result.outcome is not Outcome.SUPERSEDED:
+            return PollResult(outcome, next_due, result.version)
+    return PollResult(outcome, next_due)
+
+
+def refresh_overlay(account_id: int, lock_ttl: float) -> PollResult:
+    """Publish a changed overlay now (an alert acknowledged): under the account's lock,
+    without touching its schedule."""
+    token = schedule.acquire_lock(account_id, lock_ttl)
+    if token is None:
+        return PollResult(Outcome.BUSY, 0.0)  # the poll in flight applies the overlay itself
+    try:
+        return republish(account_id, Outcome.OVERLAY, 0.0)
+    finally:
+        schedule.release_lock(account_id, token)
