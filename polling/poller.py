@@ -40,10 +40,11 @@ def lock_ttl() -> float:
     return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
 
 
-def poll_account(account_id: int, early: bool = False) -> PollResult:
+def poll_account(account_id: int, early: bool = False, now: float | None = None) -> PollResult:
     """One poll. `early`: asked for by a webhook event, outside the schedule; it takes its
     requests from the early slice of the budget, and if there is no room it leaves the
-    schedule as it was and only brings the overlay (today's counts, alerts) up to date."""
+    schedule as it was and only brings the overlay (today's counts, alerts) up to date.
+    `now`: when the poll starts (tests pass a clock; the mode and the schedule follow it)."""
     target = load_target(account_id)
     if target is None:
         return PollResult(Outcome.GONE, 0.0)
@@ -51,7 +52,7 @@ def poll_account(account_id: int, early: bool = False) -> PollResult:
     if token is None:
         metrics.count_poll(Outcome.BUSY)
         return PollResult(Outcome.BUSY, 0.0)
-    started = time.time()
+    started = time.time() if now is None else now
     regular_due = schedule.due_at(account_id) if early else None
     result = PollResult(Outcome.FAILED, started + target.interval)
     mode = "-"
@@ -178,7 +179,7 @@ def _describe(exc: Voice360Error) -> str:
 
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
     account_id, route = plan.target.account_id, plan.route
-    now = time.time()
+    now = max(time.time(), plan.started)
     budget.observe(route.bucket, exc.rate_limit)
     metrics.count_rejection(account_id, type(exc).__name__)
     metrics.count_upstream_error(str(exc.status) if exc.status else type(exc).__name__)

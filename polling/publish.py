@@ -33,6 +33,7 @@ from polling import metrics
 from snapshots import history, store
 from snapshots.models import StoredSnapshot
 from wallboard import runtime
+from wallboard.build import build_id
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def publish_account(account_id: int) -> int:
             # viewers keep the last render and the error is in the log.
             logger.exception("board %s: render failed", board.id)
     sent = runtime.run(_send([u.as_message() for u in updates])) if updates else False
-    store.mark_rendered(account_id, stored.version)
+    store.mark_rendered(account_id, stored.version, build_id())
     if sent:
         metrics.count_published(len(updates))
         logger.info(

@@ -32,18 +32,23 @@ def push_acknowledgement(sender: type, account_id: int, **kwargs: object) -> Non
     tasks.refresh_overlay.delay(account_id)
 
 
+class RefreshBoard:
+    """An on-commit callback: the worker renders the board anew (once per transaction)."""
+
+    def __init__(self, board_id: int) -> None:
+        self.board_id = board_id
+
+    def __call__(self) -> None:
+        tasks.refresh_board.delay(self.board_id)
+
+
 def refresh_board_on_commit(board_id: int) -> None:
-    connection = transaction.get_connection()
-    pending: set[int] = connection.__dict__.setdefault("wallboard_boards_to_refresh", set())
-    if board_id in pending:
+    # A callback already waiting for this transaction's commit covers this change too; one
+    # that a rollback dropped is gone from the list with it.
+    pending = transaction.get_connection().run_on_commit
+    if any(getattr(entry[1], "board_id", None) == board_id for entry in pending):
         return
-    pending.add(board_id)
-
-    def send() -> None:
-        pending.discard(board_id)
-        tasks.refresh_board.delay(board_id)
-
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(RefreshBoard(board_id), robust=True)
 
 
 @receiver([post_save, post_delete], sender=Board, dispatch_uid="polling-board-changed")

@@ -3,7 +3,8 @@
 A write names the version it was worked out against; when another writer (a poll, an
 acknowledged alert) got in first, it is worked out again on top of the winner, a few times
 before the poll counts as superseded. A write that changed what a viewer sees, or that finds
-the boards' renders behind the snapshot (a worker killed between the two), publishes.
+the boards' renders behind the snapshot (a worker killed between the two) or made by another
+build (a deploy changed the templates), publishes.
 """
 
 import logging
@@ -15,6 +16,7 @@ from polling import overlay, publish, schedule
 from polling.outcome import Outcome, PollResult
 from snapshots import diff, history, store
 from snapshots.models import Snapshot, StoredSnapshot
+from wallboard.build import build_id
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ def _write(
     )
     if not written.written:
         return PollResult(Outcome.SUPERSEDED, next_due)
-    if changed or (previous is not None and previous.needs_render):
+    if changed or (previous is not None and previous.renders_behind(build_id())):
         _publish(account_id)
     outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
     return PollResult(outcome, next_due, written.version)

@@ -3,6 +3,7 @@
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -24,12 +25,13 @@ class BucketStats:
 @dataclass
 class SlidingWindowLimiter:
     window_seconds: float = 60.0
+    clock: Callable[[], float] = time.monotonic
     _logs: dict[str, deque[float]] = field(default_factory=dict)
     stats: dict[str, BucketStats] = field(default_factory=dict)
 
     def hit(self, bucket: str, limit: int) -> Decision:
         """Counts one request in `bucket`; refused requests are not logged in the window."""
-        now = time.monotonic()
+        now = self.clock()
         log = self._logs.setdefault(bucket, deque())
         while log and log[0] <= now - self.window_seconds:
             log.popleft()

@@ -24,8 +24,6 @@ class Freshness:
     fetched_at: float | None = None  # the last good poll; None before the first
     interval: float | None = None  # the effective interval of that poll
     error: str | None = None  # the poller's error while polls fail
-    version: int = 0
-    rendered_version: int = 0
 
     @classmethod
     def of(cls, stored: StoredSnapshot | None) -> "Freshness":
@@ -37,8 +35,6 @@ class Freshness:
             fetched_at=stored.fetched_at,
             interval=stored.interval,
             error=health.last_error if health.consecutive_failures else None,
-            version=stored.version,
-            rendered_version=stored.rendered_version,
         )
 
     def stale_after(self, configured_interval: float) -> float:
@@ -53,19 +49,17 @@ class Freshness:
 
 def queue_reads(pipe, account_id: int) -> None:
     """Add the reads of one account to a pipeline (sync or asyncio: the same commands)."""
-    pipe.hmget(snapshot_key(account_id), "fetched_at", "interval", "version", "rendered")
+    pipe.hmget(snapshot_key(account_id), "fetched_at", "interval")
     pipe.hmget(health_key(account_id), "last_error", "consecutive_failures")
 
 
 def parse(snapshot: list, health: list) -> Freshness:
-    fetched_at, interval, version, rendered = snapshot
+    fetched_at, interval = snapshot
     error, failures = health
     return Freshness(
         fetched_at=float(fetched_at) if fetched_at else None,
         interval=float(interval) if interval else None,
         error=error if failures and int(failures) > 0 else None,
-        version=int(version or 0),
-        rendered_version=int(rendered or 0),
     )
 
 

@@ -153,7 +153,9 @@ class StoredSnapshot(_Frozen):
     health: HealthState
     interval: float | None = None  # the effective poll interval when it was written
     rendered_version: int = 0  # the version the boards' feeds are rendered at
+    rendered_build: str = ""  # by which build of the templates (wallboard/build.py)
 
-    @property
-    def needs_render(self) -> bool:
-        return self.rendered_version < self.version
+    def renders_behind(self, build: str) -> bool:
+        """Whether the boards' stored renders trail this snapshot, or were made by another
+        build (a deploy changed the markup): the next write renders them again."""
+        return self.rendered_version < self.version or self.rendered_build != build

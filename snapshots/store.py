@@ -2,7 +2,8 @@
 
 Layout (one hash per account, so readers never see half a snapshot):
   wb:snapshot:<account>  version, body (Snapshot JSON), fetched_at, interval (the poll's
-                         effective interval), rendered (the version the feeds are rendered at)
+                         effective interval), rendered and rendered_build (the version the
+                         boards' feeds are rendered at, by which build of the templates)
   wb:health:<account>    last_success_at, last_error, last_error_at, consecutive_failures
 
 The poller is the only writer of both (the publisher sets `rendered`); web processes read
@@ -39,13 +40,14 @@ end
 return current
 """
 
-# KEYS: snapshot hash. ARGV: version. `rendered` only grows, and only up to the snapshot's.
+# KEYS: snapshot hash. ARGV: version, build. `rendered` never goes back, nor past the
+# snapshot's version; a new build renders the same version again.
 _MARK_RENDERED = """
 local version = tonumber(ARGV[1])
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 local rendered = tonumber(redis.call('HGET', KEYS[1], 'rendered') or '0')
-if version > rendered and version <= current then
-  redis.call('HSET', KEYS[1], 'rendered', version)
+if version >= rendered and version <= current then
+  redis.call('HSET', KEYS[1], 'rendered', version, 'rendered_build', ARGV[2])
 end
 """
 
@@ -95,10 +97,13 @@ def write_snapshot(
     return WriteResult(written=version >= 0, version=version)
 
 
-def mark_rendered(account_id: int, version: int, client: redis.Redis | None = None) -> None:
-    """The feeds of the account's boards are rendered at `version` now (the publisher)."""
+def mark_rendered(
+    account_id: int, version: int, build: str, client: redis.Redis | None = None
+) -> None:
+    """The feeds of the account's boards are rendered at `version` now, by `build` (the
+    publisher)."""
     r = client or get_redis()
-    r.register_script(_MARK_RENDERED)(keys=[snapshot_key(account_id)], args=[version])
+    r.register_script(_MARK_RENDERED)(keys=[snapshot_key(account_id)], args=[version, build])
 
 
 def record_failure(
@@ -180,6 +185,7 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
         health=_health(health),
         interval=float(raw["interval"]) if raw.get("interval") else None,
         rendered_version=int(raw.get("rendered") or 0),
+        rendered_build=raw.get("rendered_build", ""),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from accounts import crypto
 from tests.sandbox_process import RunningSandbox, start_sandbox
 from wallboard.access_log import RedactSecrets
 
@@ -63,3 +64,16 @@ def console() -> Iterator[io.StringIO]:
     stream, handler.stream = handler.stream, io.StringIO()
     yield handler.stream
     handler.stream = stream
+
+
+@pytest.fixture
+def use_encryption_keys(settings) -> Iterator:
+    """`use_encryption_keys("NEW,OLD")`: FIELD_ENCRYPTION_KEY as given, from now on; the
+    process forgets the keys again after the test."""
+
+    def use(keys: str) -> None:
+        settings.FIELD_ENCRYPTION_KEY = keys
+        crypto._fernet.cache_clear()
+
+    yield use
+    crypto._fernet.cache_clear()

@@ -17,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 # Redis pub/sub ignores the database number: give the tests' channel layer its own prefix so
 # nothing they publish reaches a `make run` on the same Redis.
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "wallboard-tests"  # noqa: F405
+
+# Hashing a test user's password fast: the suite logs users in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

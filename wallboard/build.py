@@ -1,10 +1,11 @@
-"""The build id: which static assets this server hands out.
+"""The build id: which static assets and templates this server hands out.
 
 Pages carry it (`data-build`) and the server sends it after every websocket (re)connect; a
 page that holds another one reloads (jittered), so after a deploy, when the web process
-restarts and the screens reconnect, they pick up the new board.js and board.css. It is a
-short hash of every file under the static folders, computed once per process, unless
-`BUILD_ID` says otherwise.
+restarts and the screens reconnect, they pick up the new scripts and stylesheets. The worker
+marks its stored renders with it, so a deploy that changed the markup renders every board
+again at its next poll. It is a short hash of every file under the static and template
+folders, computed once per process, unless `BUILD_ID` says otherwise.
 """
 
 import hashlib
@@ -14,9 +15,10 @@ from pathlib import Path
 from django.conf import settings
 
 
-def _static_files() -> list[tuple[str, Path]]:
+def _source_files() -> list[tuple[str, Path]]:
+    folders = [*settings.STATICFILES_DIRS, *settings.TEMPLATES[0]["DIRS"]]
     files = []
-    for folder in map(Path, settings.STATICFILES_DIRS):
+    for folder in map(Path, folders):
         files += [(str(p.relative_to(folder)), p) for p in folder.rglob("*") if p.is_file()]
     return sorted(files)
 
@@ -26,7 +28,7 @@ def build_id() -> str:
     if settings.BUILD_ID:
         return settings.BUILD_ID[:40]
     digest = hashlib.sha256()
-    for name, path in _static_files():
+    for name, path in _source_files():
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]

@@ -1,18 +1,9 @@
-import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 
 from accounts.models import Voice360Account
 from tests.polling.helpers import DEMO_KEY, DEMO_USER_KEY, add_account
 
 CHANGELIST = "/admin/accounts/voice360account/"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def test_the_admin_never_shows_the_key_back(admin_client):

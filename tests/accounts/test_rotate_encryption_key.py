@@ -3,7 +3,6 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from accounts import crypto
 from accounts.models import Voice360Account
 from alerts.models import AlertRule, RuleKind
 from boards.models import Board
@@ -13,13 +12,8 @@ pytestmark = pytest.mark.django_db
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 
 
-def _use(settings, keys: str) -> None:
-    settings.FIELD_ENCRYPTION_KEY = keys
-    crypto._fernet.cache_clear()
-
-
-def test_a_rotated_key_is_rolled_without_losing_any_secret_of_any_app(settings, capsys):
-    _use(settings, OLD)
+def test_a_rotated_key_is_rolled_without_losing_any_secret_of_any_app(use_encryption_keys, capsys):
+    use_encryption_keys(OLD)
     account = Voice360Account(account_id=61, name="A")
     account.set_api_key("v360_dev_secret_0001")
     account.save()  # its webhook receiver comes with an encrypted token
@@ -29,22 +23,22 @@ def test_a_rotated_key_is_rolled_without_losing_any_secret_of_any_app(settings, 
     rule.set_webhook_url("https://hooks.example.com/services/T0/B0/x")
     rule.save()
 
-    _use(settings, f"{NEW},{OLD}")
+    use_encryption_keys(f"{NEW},{OLD}")
     call_command("rotate_encryption_key")
     assert "Re-encrypted 3 secret(s)" in capsys.readouterr().out
 
-    _use(settings, NEW)  # the old key is gone now
+    use_encryption_keys(NEW)  # the old key is gone now
     account = Voice360Account.objects.get()
     assert account.api_key == "v360_dev_secret_0001"
     assert account.webhook_receiver.token == token
     assert AlertRule.objects.get().webhook_url == "https://hooks.example.com/services/T0/B0/x"
 
 
-def test_a_key_no_listed_key_can_read_is_a_clear_error(settings):
-    _use(settings, OLD)
+def test_a_key_no_listed_key_can_read_is_a_clear_error(use_encryption_keys):
+    use_encryption_keys(OLD)
     account = Voice360Account(account_id=61, name="A")
     account.set_api_key("v360_dev_secret_0001")
     account.save()
-    _use(settings, NEW)
+    use_encryption_keys(NEW)
     with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
         Voice360Account.objects.get().api_key  # noqa: B018

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from accounts.models import Voice360Account
-from alerts.models import AlertRule, RuleKind
+from alerts.models import AlertEvent, AlertRule, RuleKind
 from boards.models import Board
 from snapshots.models import QueueToday, Snapshot, TodayCounts
 from tests.boards.factories import queue
@@ -30,6 +30,18 @@ def make_rule(board: Board, kind: str = RuleKind.NO_AGENT_READY, **fields) -> Al
     rule.full_clean()
     rule.save()
     return rule
+
+
+def open_event(rule: AlertRule, message: str = "No agent ready in Sales") -> AlertEvent:
+    """An alert of `rule` on Sales, fired at noon on 2027-01-15 and still on."""
+    return AlertEvent.objects.create(
+        rule=rule,
+        board=rule.board,
+        queue_id=SALES,
+        kind=rule.kind,
+        message=message,
+        fired_at=dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC),
+    )
 
 
 def snapshot(*, sales_available: int = 2, support_available: int = 2, today=None) -> Snapshot:

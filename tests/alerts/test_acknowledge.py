@@ -1,6 +1,5 @@
 """POST /boards/<slug>/alerts/<event>/ack: who may acknowledge, CSRF, idempotence, republish."""
 
-import datetime as dt
 import json
 import re
 
@@ -9,14 +8,13 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from alerts.models import AlertEvent
-from tests.alerts.helpers import SALES, make_board, make_rule
+from tests.alerts.helpers import make_board, make_rule, open_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(settings, redis_client):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     users = get_user_model().objects
     board, other = make_board("floor"), make_board("globex", account_id=7001)
     supervisor = users.create_user("supervisor", password="pw")
@@ -24,19 +22,11 @@ def world(settings, redis_client):
     users.create_superuser("admin", password="pw")
     board.supervisors.add(supervisor)
     other.supervisors.add(outsider)
-    return {"board": board, "event": open_event(board), "other_event": open_event(other)}
+    return {"board": board, "event": open_event_on(board), "other_event": open_event_on(other)}
 
 
-def open_event(board) -> AlertEvent:
-    rule = make_rule(board)
-    return AlertEvent.objects.create(
-        rule=rule,
-        board=board,
-        queue_id=SALES,
-        kind=rule.kind,
-        message="No agent ready in Sales",
-        fired_at=dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC),
-    )
+def open_event_on(board) -> AlertEvent:
+    return open_event(make_rule(board))
 
 
 def client_of(username: str | None, **options) -> Client:

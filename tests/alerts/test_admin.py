@@ -1,23 +1,13 @@
 """Alert rules in the Board admin (webhook URL write-only) and the read-only history."""
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth import get_user_model
 
 from alerts.forms import AlertRuleForm
-from alerts.models import AlertEvent, AlertRule
-from tests.alerts.helpers import SALES, make_board, make_rule
+from alerts.models import AlertRule
+from tests.alerts.helpers import SALES, make_board, make_rule, open_event
 
 pytestmark = pytest.mark.django_db
 HOOK = "https://hooks.slack.com/services/T000/B000/XXXXsecretABCD"
-
-
-@pytest.fixture
-def admin_client(client, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    client.force_login(get_user_model().objects.create_superuser("boss", password="pw"))
-    return client
 
 
 def form(board, **data) -> AlertRuleForm:
@@ -65,15 +55,7 @@ def test_the_board_admin_shows_the_rules_with_a_hint_never_the_url(admin_client)
 
 def test_the_alert_history_admin_lists_events_read_only(admin_client) -> None:
     board = make_board()
-    rule = make_rule(board)
-    AlertEvent.objects.create(
-        rule=rule,
-        board=board,
-        queue_id=SALES,
-        kind=rule.kind,
-        message="No agent ready in Sales",
-        fired_at=dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC),
-    )
+    open_event(make_rule(board))
     page = admin_client.get("/admin/alerts/alertevent/")
     assert page.status_code == 200
     assert "No agent ready in Sales" in page.content.decode()

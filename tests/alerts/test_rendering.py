@@ -109,19 +109,12 @@ def test_the_tv_page_says_whether_its_screen_plays_sound(redis_client, sound) ->
 
 @pytest.mark.django_db
 def test_the_supervisor_feed_reads_the_boards_history_from_the_database(redis_client) -> None:
-    import datetime as dt
-
-    from alerts.models import AlertEvent
     from boards.feeds import read_render
     from polling import publish
-    from tests.alerts.helpers import make_rule
+    from tests.alerts.helpers import make_rule, open_event
 
     board = make_board()
-    rule = make_rule(board)
-    at = dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC)
-    AlertEvent.objects.create(
-        rule=rule, board=board, queue_id=SALES, kind=rule.kind, message="Sales empty", fired_at=at
-    )
+    open_event(make_rule(board), message="Sales empty")
     publish.refresh_board(board.pk)  # what the worker does after a board edit
     assert "Sales empty" in read_render(board.pk, "supervisor").body
     assert "Sales empty" not in read_render(board.pk, "tv").body

@@ -1,6 +1,5 @@
 """The outgoing webhook task against a real HTTP server on loopback."""
 
-import datetime as dt
 import json
 import logging
 import threading
@@ -12,7 +11,7 @@ import pytest
 
 from alerts import tasks
 from alerts.models import AlertEvent
-from tests.alerts.helpers import SALES, make_board, make_rule
+from tests.alerts.helpers import SALES, make_board, make_rule, open_event
 
 pytestmark = pytest.mark.django_db
 
@@ -65,15 +64,7 @@ def allow_http(settings) -> None:
 
 def fired_event(url: str) -> AlertEvent:
     board = make_board(title="Call centre floor")
-    rule = make_rule(board, label="Sales unstaffed", queue_id=SALES, webhook_url=url)
-    return AlertEvent.objects.create(
-        rule=rule,
-        board=board,
-        queue_id=SALES,
-        kind=rule.kind,
-        message="No agent ready in Sales",
-        fired_at=dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC),
-    )
+    return open_event(make_rule(board, label="Sales unstaffed", queue_id=SALES, webhook_url=url))
 
 
 def test_it_posts_slack_json_naming_queue_rule_and_board(

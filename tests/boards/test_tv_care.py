@@ -120,22 +120,34 @@ def test_business_days_must_be_iso_weekdays(boards, days):
         floor.full_clean()
 
 
-def test_the_build_id_follows_the_static_files(settings, tmp_path):
-    settings.STATICFILES_DIRS = [tmp_path]
-    settings.BUILD_ID = ""
-    (tmp_path / "board.js").write_text("one")
+@pytest.fixture
+def forget_build_id():
+    """Let the test compute the build id afresh; the process does again after it."""
     build.build_id.cache_clear()
-    try:
-        first = build.build_id()
-        (tmp_path / "board.js").write_text("two")
-        assert build.build_id() == first  # computed once per process
-        build.build_id.cache_clear()
-        assert build.build_id() != first and len(first) == 12
-        settings.BUILD_ID = "release-42"
-        build.build_id.cache_clear()
-        assert build.build_id() == "release-42"
-    finally:
-        build.build_id.cache_clear()
+    yield build.build_id.cache_clear
+    build.build_id.cache_clear()
+
+
+def test_the_build_id_follows_the_static_files_and_templates(settings, tmp_path, forget_build_id):
+    static, templates = tmp_path / "static", tmp_path / "templates"
+    static.mkdir()
+    templates.mkdir()
+    settings.STATICFILES_DIRS = [static]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}]
+    settings.BUILD_ID = ""
+    (static / "protocol.js").write_text("one")
+    first = build.build_id()
+    (static / "protocol.js").write_text("two")
+    assert build.build_id() == first  # computed once per process
+    forget_build_id()
+    second = build.build_id()
+    assert second != first and len(first) == 12
+    (templates / "_queue.html").write_text("<article>")
+    forget_build_id()
+    assert build.build_id() != second  # new markup is a new build too
+    settings.BUILD_ID = "release-42"
+    forget_build_id()
+    assert build.build_id() == "release-42"
 
 
 def test_the_admin_edits_a_screens_playlist_and_a_boards_days_as_ticks(boards, admin_client):

@@ -22,6 +22,8 @@ from tests.stack import ACCOUNT_ID, Stack
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# A TV's kiosk browser lets audio play without a click: nobody is there to click.
+KIOSK_AUDIO = "--autoplay-policy=no-user-gesture-required"
 
 
 def _in_ci() -> bool:
@@ -161,10 +163,13 @@ def _chromium_installed() -> None:
 
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """One Chromium for all browser tests, closed (with Playwright's event loop) before the
-    rest of the suite runs its own loops."""
+    """One Chromium for all browser tests, set up as a TV's kiosk browser (audio without a
+    click), closed (with Playwright's event loop) before the rest of the suite runs its own
+    loops."""
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, KIOSK_AUDIO]
+        )
         try:
             yield chromium
         finally:

@@ -49,7 +49,8 @@ async def test_availability_shows_a_call_started_on_john(
 
     calls = john(fetched.data).channels
     assert calls and calls[0].direction == "inbound"
-    assert calls[0].call_seconds >= 0
+    assert calls[0].from_ == "5550100"  # an inbound call's caller
+    assert calls[0].call_seconds <= 5  # it started just now
 
 
 async def test_queues_lists_sales_and_support(client: Voice360Client):

@@ -2,6 +2,7 @@
 
 from accounts.models import Voice360Account
 from polling import poller
+from polling.outcome import PollResult
 from polling.targets import enabled_targets, publish_targets
 
 DEMO_ACCOUNT = 61
@@ -20,7 +21,8 @@ def add_account(
     return account
 
 
-def poll_now(account_id: int = DEMO_ACCOUNT) -> poller.PollResult:
-    """Publish the accounts for the workers, as the dispatcher does, and poll one at once."""
+def poll_now(account_id: int = DEMO_ACCOUNT, at: float | None = None) -> PollResult:
+    """Publish the accounts for the workers, as the dispatcher does, and poll one at once
+    (as if at Unix time `at`, for tests of what happens later)."""
     publish_targets(enabled_targets())
-    return poller.poll_account(account_id)
+    return poller.poll_account(account_id, now=at)

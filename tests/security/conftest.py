@@ -20,7 +20,6 @@ def audience(db, settings, redis_client) -> Callable[[str | None], Client]:
     """`audience(username)`: a client logged in as that user; `audience(None)`: anonymous
     (a kiosk is anonymous too: its token is in the URL). Account 61 has a snapshot with a call,
     so that every page, badge and JSON has something to show."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     audiences.create_audiences()
     snapshot = Snapshot(
         account_id=audiences.ACCOUNT_A,

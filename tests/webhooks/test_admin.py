@@ -11,13 +11,6 @@ from webhooks.models import WebhookReceiver, hash_token
 CHANGELIST = "/admin/accounts/voice360account/"
 
 
-@pytest.fixture
-def admin_client(client, db):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(user)
-    return client
-
-
 def test_every_new_account_gets_a_receiver_with_a_random_token(db):
     first = Voice360Account.objects.create(account_id=70, name="A")
     second = Voice360Account.objects.create(account_id=71, name="B")

@@ -1,5 +1,6 @@
-"""The push path end to end in one process: sandbox -> poll -> render -> channel layer ->
-broadcaster -> websocket consumer, with the real Redis, sandbox and Channels."""
+"""The websocket consumers (live/consumers.py) and the push path end to end in one process:
+sandbox -> poll -> render -> channel layer -> broadcaster -> websocket consumer, with the real
+Redis, sandbox and Channels."""
 
 import asyncio
 
