@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.messages import get_messages
 
 from accounts.models import Voice360Account
@@ -72,3 +74,20 @@ def test_test_connection_recognises_an_unreachable_api(wallboard, settings, admi
 
 def test_test_connection_without_a_key_says_public_mode(wallboard, admin_client):
     assert "public mode works" in run_test_connection(admin_client, add_account(key=None))
+
+
+def test_the_account_page_shows_its_effective_interval_and_recent_polls(
+    admin_client, wallboard, redis_client
+):
+    from tests.polling.helpers import poll_now
+
+    account = add_account(key=DEMO_KEY)
+    poll_now()
+    wallboard.control("PUT", "/faults", {"rules": [{"kind": "outage"}]})
+    poll_now()
+    page = admin_client.get(f"{CHANGELIST}{account.pk}/change/").content.decode()
+    assert "recent polls" in page.lower()
+    assert re.search(
+        r"\d\d:\d\d:\d\d UTC · \d+ ms · failed<br>\d\d:\d\d:\d\d UTC · \d+ ms · changed", page
+    )
+    assert re.search(r"Effective interval \(s\):</label>\s*<div class=\"readonly\">2<", page)
