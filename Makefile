@@ -17,6 +17,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# Development: DEBUG on, and with it the development secrets (wallboard/development.py).
+run: export DEBUG = true
 run: install
 	@$(BIN)/python -m wallboard.preflight
 	$(BIN)/python manage.py migrate --noinput -v 0

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.views.decorators.debug import sensitive_variables
 
 
 class EncryptedSecretField(models.TextField):
@@ -32,6 +33,7 @@ def _fernet(keys: str) -> MultiFernet:
         ) from exc
 
 
+@sensitive_variables("plain")
 def encrypt(plain: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(plain.encode()).decode()
 
@@ -56,6 +58,7 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+@sensitive_variables("plain")
 def key_hint(plain: str) -> str:
     """Enough of a key to recognise it, never enough to use it: `v360_dev_…0001`."""
     if plain.startswith("v360_dev_") and len(plain) >= 17:

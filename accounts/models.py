@@ -5,6 +5,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import crypto
 
@@ -64,6 +65,7 @@ class Voice360Account(models.Model):
     def api_key(self) -> str | None:
         return crypto.decrypt(self.api_key_encrypted) if self.api_key_encrypted else None
 
+    @sensitive_variables("plain")
     def set_api_key(self, plain: str | None) -> None:
         plain = (plain or "").strip()
         self.api_key_encrypted = crypto.encrypt(plain) if plain else ""

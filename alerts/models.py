@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import crypto
 from boards.models import Board
@@ -103,6 +104,7 @@ class AlertRule(models.Model):
     def webhook_url(self) -> str | None:
         return crypto.decrypt(self.webhook_url_encrypted) if self.webhook_url_encrypted else None
 
+    @sensitive_variables("plain")
     def set_webhook_url(self, plain: str | None) -> None:
         plain = (plain or "").strip()
         self.webhook_url_encrypted = crypto.encrypt(plain) if plain else ""

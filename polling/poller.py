@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from polling import budget, metrics, public_fallback, queue_config, schedule, writer
 from polling.outcome import Outcome, PollResult
@@ -40,6 +41,7 @@ def lock_ttl() -> float:
     return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
 
 
+@sensitive_variables("plan")
 def poll_account(account_id: int, early: bool = False, now: float | None = None) -> PollResult:
     """One poll. `early`: asked for by a webhook event, outside the schedule; it takes its
     requests from the early slice of the budget, and if there is no room it leaves the
@@ -96,6 +98,7 @@ def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
     )
 
 
+@sensitive_variables("plan", "route")
 def _poll(plan: _Plan) -> PollResult:
     route = plan.route
     if plan.early:
@@ -139,6 +142,7 @@ async def _read_availability(
     )
 
 
+@sensitive_variables("plan", "route")
 def _refresh_queue_config(plan: _Plan, queue_ids: set[int]) -> queue_config.QueueConfigCache:
     account_id, route = plan.target.account_id, plan.route
     cache = queue_config.load(account_id)
@@ -177,6 +181,7 @@ def _describe(exc: Voice360Error) -> str:
     return f"{type(exc).__name__}: {exc.message}"[:300]
 
 
+@sensitive_variables("plan", "route")
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
     account_id, route = plan.target.account_id, plan.route
     now = max(time.time(), plan.started)

@@ -5,10 +5,11 @@ again. The rejection is tied to a fingerprint of the key, so a key changed in th
 tried at once. Full mode resumes by itself the first time the key works again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 from polling.budget import PUBLIC_BUCKET, key_bucket
 from polling.targets import PollTarget
@@ -31,6 +32,7 @@ class Mode:
         return "key" if self.use_key else "public"
 
 
+@sensitive_variables("api_key")
 def choose_mode(
     account_id: int, api_key: str | None, now: float, client: redis.Redis | None = None
 ) -> Mode:
@@ -43,6 +45,7 @@ def choose_mode(
     return Mode(use_key=True)
 
 
+@sensitive_variables("api_key")
 def key_rejected(
     account_id: int, api_key: str, reason: str, now: float, client: redis.Redis | None = None
 ) -> None:
@@ -62,11 +65,12 @@ class Route:
     """How a poll goes out: with the key or without, and which rate bucket it draws on."""
 
     mode: Mode
-    api_key: str | None  # the key to send; None in public mode
+    api_key: str | None = field(repr=False)  # the key to send; None in public mode
     bucket: str
     share: float  # of the bucket's limit: the account's share of its key, or all of the IP's
 
 
+@sensitive_variables("api_key")
 def choose_route(target: PollTarget, now: float, client: redis.Redis | None = None) -> Route:
     """The one place that decides a poll's mode, rate bucket and share (the poller and the
     dispatcher's plan both ask it)."""

@@ -7,7 +7,8 @@ TEST_REDIS_URL, which defaults to database 15 of the local Redis.
 import os
 
 os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("DEBUG", "true")
+# Development values, as `make run` has them (wallboard/development.py): tests are not production.
+os.environ["DEBUG"] = "true"
 
 from wallboard.settings import *  # noqa: F403
 

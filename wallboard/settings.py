@@ -7,23 +7,38 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
+from wallboard import development
 from wallboard.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env fills in what the real environment leaves unset; it never overrides it.
 load_dotenv(BASE_DIR / ".env", override=False)
 
-DEBUG = env_bool("DEBUG", True)
+# Production is the default: DEBUG only when asked for (`make run` and the tests ask).
+DEBUG = env_bool("DEBUG", False)
+HOW_TO = "See .env.example (or set DEBUG=true for development)."
 
-# Development defaults keep `make run` a one-step start; production must set real ones.
-_DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production-0123456789"  # noqa: S105
-_DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LWNoYW5nZS1tZS0wMDA="
-SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false.")
-FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY") or (_DEV_FIELD_KEY if DEBUG else "")
-if not FIELD_ENCRYPTION_KEY:
-    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is false.")
+
+def _secret(name: str, development_value: str) -> str:
+    """A secret from the environment; in production a missing one, or the development value
+    written in this repository, stops the process with one line that says what to do."""
+    value = env_str(name)
+    if DEBUG:
+        return value or development_value
+    if not value:
+        raise SystemExit(
+            f"wallboard: {name} is not set; production (DEBUG off) needs one. {HOW_TO}"
+        )
+    if value == development_value:
+        raise SystemExit(
+            f"wallboard: {name} is the development value from the repository; "
+            f"production (DEBUG off) needs its own. {HOW_TO}"
+        )
+    return value
+
+
+SECRET_KEY = _secret("SECRET_KEY", development.SECRET_KEY)
+FIELD_ENCRYPTION_KEY = _secret("FIELD_ENCRYPTION_KEY", development.FIELD_ENCRYPTION_KEY)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
@@ -259,6 +274,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes inside the container or host speak plain http to the process: no redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -10,6 +10,7 @@ show the whole URL to paste into the portal. Events are append-only and stored o
 import secrets
 
 from django.db import models
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import crypto
 from accounts.crypto import hash_token
@@ -40,6 +41,7 @@ class WebhookReceiver(models.Model):
     def token(self) -> str:
         return crypto.decrypt(self.token_encrypted)
 
+    @sensitive_variables("token")
     def set_token(self, token: str) -> None:
         self.token_hash = hash_token(token)
         self.token_encrypted = crypto.encrypt(token)
