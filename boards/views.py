@@ -8,6 +8,7 @@ live/consumers.py, the same way: a board a user may not watch is a plain 404.
 """
 
 import time
+from functools import wraps
 
 from csp.decorators import csp_replace
 from django.conf import settings as django_settings
@@ -16,7 +17,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from boards import playlists
 from boards.audience import Audience
@@ -34,8 +37,43 @@ def _public_rate(group: str, request: HttpRequest) -> str:
     return django_settings.PUBLIC_RATE_LIMIT
 
 
+def _kiosk_rate(group: str, request: HttpRequest) -> str:
+    return django_settings.KIOSK_RATE_LIMIT
+
+
+def _kiosk_token(group: str, request: HttpRequest) -> str:
+    return hash_token(request.resolver_match.kwargs["token"])
+
+
 # Routes anyone may call are limited per client IP (429 past PUBLIC_RATE_LIMIT).
 per_ip_limit = ratelimit(key="ip", rate=_public_rate, block=True)
+
+
+def per_screen_limit(view):
+    """A TV page is limited per screen (kiosk token), not per address: the TVs of one office
+    share its address, and a "reload all screens" brings them all at once. The reload check
+    (a HEAD first, static/boards/screen.js) counts nothing: it answers whether a page load
+    would pass now, so that a TV never reloads into the 429 page."""
+
+    @wraps(view)
+    def limited(request: HttpRequest, token: str) -> HttpResponse:
+        checking = request.method == "HEAD"
+        usage = get_usage(
+            request, "tv-screen", key=_kiosk_token, rate=_kiosk_rate, increment=not checking
+        )
+        if usage and (usage["count"] >= usage["limit"] if checking else usage["should_limit"]):
+            raise Ratelimited()
+        return view(request, token)
+
+    return limited
+
+
+def _refuse_unknown_token_guessing(request: HttpRequest) -> None:
+    """Tokens that match no screen are limited per address, so nobody guesses at speed."""
+    if is_ratelimited(
+        request, group="tv-unknown-token", key="ip", rate=_public_rate, increment=True
+    ):
+        raise Ratelimited()
 
 
 def embeddable(view):
@@ -85,10 +123,11 @@ def _page(
     return render(request, template, context)
 
 
-@per_ip_limit
+@per_screen_limit
 def tv(request: HttpRequest, token: str) -> HttpResponse:
     found = KioskToken.objects.find(token)
     if found is None:
+        _refuse_unknown_token_guessing(request)
         if KioskToken.objects.filter(token_hash=hash_token(token), revoked_at__isnull=False):
             return render(request, "boards/unlinked.html", status=410)
         raise Http404

@@ -5,13 +5,13 @@ live/web_metrics.py), so every web process answers with the same numbers and a s
 one of them is enough. Labels carry account ids, audiences, outcomes, HTTP codes and key
 fingerprints (polling.budget.key_bucket), never a key, a name or a phone number.
 
-Open to loopback and private addresses when METRICS_TOKEN is unset; with it set, only to
-`Authorization: Bearer <METRICS_TOKEN>`. Requests a proxy forwarded (X-Forwarded-For,
-Forwarded) never count as private: behind a load balancer every client looks private.
+Open to `Authorization: Bearer <METRICS_TOKEN>` when that is set; else to the client
+addresses in METRICS_ALLOWED_IPS (loopback by default), told by the one rule of
+wallboard/client_ip.py. A private address alone is no credential: behind Docker's port
+publishing or a load balancer, every client looks private.
 """
 
 import hmac
-import ipaddress
 import time
 from collections.abc import Iterator
 
@@ -32,6 +32,7 @@ from monitoring.tasks import HEARTBEAT_KEY
 from polling import budget
 from polling import metrics as counters
 from snapshots.store import snapshot_key
+from wallboard.client_ip import in_networks, networks, request_client_ip
 from wallboard.redis import get_redis
 from webhooks import metrics as webhook_metrics
 
@@ -44,13 +45,8 @@ def allowed(request: HttpRequest) -> bool:
     if token:
         given = request.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
-        return False
-    try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private
+    address = request_client_ip(request)
+    return in_networks(address, networks(tuple(settings.METRICS_ALLOWED_IPS)))
 
 
 class RedisCollector:

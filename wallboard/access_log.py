@@ -11,6 +11,8 @@ import time
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
+from wallboard.client_ip import request_client_ip
+
 logger = logging.getLogger("wallboard.access")
 
 # The kiosk token in TV page and websocket paths is a secret, and so is the token in an
@@ -74,7 +76,7 @@ class AccessLogMiddleware:
     def _log(request: HttpRequest, response: HttpResponseBase, started: float) -> None:
         logger.info(
             '%s "%s %s" %s %.1fms',
-            request.META.get("REMOTE_ADDR", "-"),
+            request_client_ip(request) or "-",
             request.method,
             redact_path(request.path),
             response.status_code,

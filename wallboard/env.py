@@ -6,6 +6,7 @@ inside a library. `NAME_FILE` is honoured for secrets (Docker and Kubernetes mou
 as files).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -77,3 +78,16 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
         allowed = ", ".join(f"{s}://" for s in schemes)
         raise ImproperlyConfigured(f"{name}={value!r} is not a URL starting with {allowed}.")
     return value
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8, ::1), each checked."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks

@@ -8,7 +8,15 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from wallboard import development
-from wallboard.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from wallboard.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env fills in what the real environment leaves unset; it never overrides it.
@@ -180,9 +188,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 
-# /metrics (wallboard/metrics.py): with a token, only `Authorization: Bearer <token>` may read
-# it; without, only loopback and private addresses that no proxy forwarded.
+# /metrics (monitoring/metrics.py): with a token, only `Authorization: Bearer <token>` may
+# read it; without, only the client addresses of METRICS_ALLOWED_IPS (loopback by default).
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.0/8", "::1"])
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -256,6 +265,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# The load balancers or proxies in front of the web processes (addresses or networks): only
+# their X-Forwarded-For is believed, to tell the client's address (wallboard/client_ip.py).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "wallboard.client_ip.request_client_ip"
+RATELIMIT_IP_META_KEY = "wallboard.client_ip.request_client_ip"
+
 # Our own public routes are limited per client IP (django-ratelimit, counted in Redis).
 CACHES = {
     "default": {
@@ -266,6 +281,8 @@ CACHES = {
     }
 }
 PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/m")
+# TV pages are limited per screen (kiosk token) instead: the TVs of an office share its address.
+KIOSK_RATE_LIMIT = env_str("KIOSK_RATE_LIMIT", "30/m")
 # Past the limit django-ratelimit raises Ratelimited (a PermissionDenied); handler403 in
 # wallboard/urls.py answers it with 429. (Its own middleware would do the same, but it is
 # sync-only: a thread hop for every request under ASGI.)

@@ -15,9 +15,13 @@ def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
     return permission_denied(request, exception)
 
 
+RETRY_AFTER_SECONDS = 60
+
+
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Past PUBLIC_RATE_LIMIT: 429 with Retry-After."""
-    response = HttpResponse("Too many requests; try again in a minute.\n", status=429)
-    response["Retry-After"] = "60"
-    response["Content-Type"] = "text/plain; charset=utf-8"
+    """Past a rate limit: 429 with Retry-After, and a page that loads itself again then (a TV
+    that lands here has nobody to press reload, and no script runs on this page)."""
+    context = {"retry_after": RETRY_AFTER_SECONDS}
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -28,6 +28,7 @@ BOARD_B_TITLE = "Globex escalations wall"
 
 KIOSK_TOKEN = demo.demo_kiosk_token()
 REVOKED_TOKEN = "revoked-kiosk-token-of-board-a-for-the-security-tests-0001"
+OTHER_KIOSK_TOKEN = "second-kiosk-token-of-board-a-for-the-security-tests-0002"
 
 
 def create_audiences() -> None:
@@ -62,6 +63,10 @@ def create_audiences() -> None:
     KioskToken.objects.update_or_create(
         token_hash=hash_token(KIOSK_TOKEN),
         defaults={"board": board_a, "name": "Floor TV (demo)", "revoked_at": None},
+    )
+    KioskToken.objects.update_or_create(
+        token_hash=hash_token(OTHER_KIOSK_TOKEN),
+        defaults={"board": board_a, "name": "Floor 3 right", "revoked_at": None},
     )
     KioskToken.objects.update_or_create(
         token_hash=hash_token(REVOKED_TOKEN),

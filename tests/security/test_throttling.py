@@ -6,6 +6,7 @@ from django.conf import settings
 
 from tests.security.audiences import (
     KIOSK_TOKEN,
+    OTHER_KIOSK_TOKEN,
     PASSWORD,
     PUBLIC_BOARD,
     PUBLIC_QUEUE,
@@ -54,7 +55,7 @@ PUBLIC_ROUTES = {
     "public page": f"/status/{PUBLIC_BOARD}/",
     "public JSON": f"/status/{PUBLIC_BOARD}.json",
     "badge": f"/status/{PUBLIC_BOARD}/badge/{PUBLIC_QUEUE}.svg",
-    "TV page": f"/tv/{KIOSK_TOKEN}/",
+    "TV page of an unknown token": "/tv/guessed-{n}/",
 }
 # Per hour, not per minute: django-ratelimit's windows are fixed, and a minute that ends
 # between two requests would reset the count.
@@ -71,10 +72,39 @@ def test_a_public_route_answers_429_with_retry_after_past_the_per_ip_limit(
     audience, low_public_limit, route
 ):
     client = audience(None)
-    for _ in range(LOW_LIMIT):
-        assert client.get(PUBLIC_ROUTES[route], REMOTE_ADDR=GUESSER).status_code == 200
-    response = client.get(PUBLIC_ROUTES[route], REMOTE_ADDR=GUESSER)
+    expected = 404 if "unknown token" in route else 200
+    for n in range(LOW_LIMIT):
+        path = PUBLIC_ROUTES[route].format(n=n)
+        assert client.get(path, REMOTE_ADDR=GUESSER).status_code == expected
+    response = client.get(PUBLIC_ROUTES[route].format(n="next"), REMOTE_ADDR=GUESSER)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "script-src 'self'" in response["Content-Security-Policy"]
-    assert client.get(PUBLIC_ROUTES[route], REMOTE_ADDR=OTHER_IP).status_code == 200
+    # A TV that lands here has nobody to press reload: the page comes back by itself.
+    assert '<meta http-equiv="refresh" content="60">' in response.content.decode()
+    other = client.get(PUBLIC_ROUTES[route].format(n="other"), REMOTE_ADDR=OTHER_IP)
+    assert other.status_code == expected
+
+
+@pytest.fixture
+def low_kiosk_limit(settings) -> None:
+    settings.KIOSK_RATE_LIMIT = f"{LOW_LIMIT}/h"
+
+
+def test_tv_pages_are_limited_per_screen_not_per_address(audience, low_kiosk_limit):
+    office = "192.0.2.10"  # every TV of the office behind one NAT
+    client = audience(None)
+    for _ in range(LOW_LIMIT):
+        assert client.get(f"/tv/{KIOSK_TOKEN}/", REMOTE_ADDR=office).status_code == 200
+    assert client.get(f"/tv/{KIOSK_TOKEN}/", REMOTE_ADDR=OTHER_IP).status_code == 429
+    # Another screen of the same office still loads; the first one's reload check says wait.
+    assert client.get(f"/tv/{OTHER_KIOSK_TOKEN}/", REMOTE_ADDR=office).status_code == 200
+    assert client.head(f"/tv/{KIOSK_TOKEN}/", REMOTE_ADDR=office).status_code == 429
+    assert client.head(f"/tv/{OTHER_KIOSK_TOKEN}/", REMOTE_ADDR=office).status_code == 200
+
+
+def test_the_reload_check_of_a_tv_does_not_count(audience, low_kiosk_limit):
+    client = audience(None)
+    for _ in range(2 * LOW_LIMIT):
+        assert client.head(f"/tv/{KIOSK_TOKEN}/").status_code == 200
+    assert client.get(f"/tv/{KIOSK_TOKEN}/").status_code == 200
