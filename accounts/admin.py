@@ -8,8 +8,14 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.connection_test import check_connection
+from accounts.crypto import Undecryptable
 from accounts.models import Voice360Account
 from snapshots import freshness, store
+
+UNDECRYPTABLE = (
+    "the stored API key cannot be decrypted with FIELD_ENCRYPTION_KEY (was the key changed "
+    "without rotate_encryption_key?); enter the key again."
+)
 
 
 class Voice360AccountForm(forms.ModelForm):
@@ -88,6 +94,11 @@ class Voice360AccountAdmin(admin.ModelAdmin):
         known = list(Voice360Account.objects.values_list("account_id", flat=True))
         for account in queryset:
             others = [i for i in known if i != account.account_id]
-            verdict = check_connection(account.account_id, account.api_key, others)
+            try:
+                key = account.api_key
+            except Undecryptable:
+                self.message_user(request, f"{account}: {UNDECRYPTABLE}", messages.ERROR)
+                continue
+            verdict = check_connection(account.account_id, key, others)
             level = messages.SUCCESS if verdict.ok else messages.ERROR
             self.message_user(request, f"{account}: {verdict.message}", level)

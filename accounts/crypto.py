@@ -43,9 +43,14 @@ def reencrypt(token: str) -> str:
     try:
         return _fernet(settings.FIELD_ENCRYPTION_KEY).rotate(token.encode()).decode()
     except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "A stored API key cannot be decrypted with any FIELD_ENCRYPTION_KEY."
+        raise Undecryptable(
+            "A stored secret cannot be decrypted with any FIELD_ENCRYPTION_KEY."
         ) from exc
+
+
+class Undecryptable(ImproperlyConfigured):
+    """A stored secret that no key of FIELD_ENCRYPTION_KEY decrypts. Callers turn it into a
+    visible, counted error of what the secret was for (never a crash of a poll or a task)."""
 
 
 def decrypt(token: str) -> str:
@@ -53,8 +58,8 @@ def decrypt(token: str) -> str:
         return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         # Never echo the token: a changed FIELD_ENCRYPTION_KEY is the usual cause.
-        raise ImproperlyConfigured(
-            "A stored API key cannot be decrypted; was FIELD_ENCRYPTION_KEY changed?"
+        raise Undecryptable(
+            "A stored secret cannot be decrypted; was FIELD_ENCRYPTION_KEY changed?"
         ) from exc
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.views.decorators.debug import sensitive_variables
 
 from accounts import crypto
+from alerts import outgoing
 from boards.models import Board
 
 
@@ -33,12 +34,9 @@ KINDS_WITH_THRESHOLD = {
 
 
 def validate_webhook_url(url: str) -> None:
-    """A Slack-compatible incoming-webhook URL: https, or http where ALERT_WEBHOOK_ALLOW_HTTP."""
-    parts = urlsplit(url)
-    schemes = ("https", "http") if settings.ALERT_WEBHOOK_ALLOW_HTTP else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
-        allowed = " or ".join(f"{s}://" for s in schemes)
-        raise ValidationError(f"The webhook URL must start with {allowed} and name a host.")
+    """A Slack-compatible incoming-webhook URL that the worker may post to: https (or http
+    where ALERT_WEBHOOK_ALLOW_HTTP) to a public address (alerts/outgoing.py)."""
+    outgoing.check(url)
 
 
 def url_hint(url: str) -> str:

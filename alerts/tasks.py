@@ -5,7 +5,9 @@ when ALERT_LINK_BASE_URL is set; never a person. Each attempt waits at most
 ALERT_WEBHOOK_TIMEOUT_SECONDS; a failed one is retried ALERT_WEBHOOK_RETRIES times through
 Celery (a countdown, so the worker polls meanwhile instead of sleeping). The outcome is kept
 on the event (notified, notify_error) and counted in `wb:metrics:alert_notifications`.
-The URL is a secret: it is never logged, and errors are recorded without it.
+The URL is a secret: it is never logged, and errors are recorded without it. Where it may
+post, and how, is alerts/outgoing.py; an address it refuses is recorded as refused, never
+tried.
 """
 
 import logging
@@ -16,13 +18,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
-from alerts.models import AlertEvent, validate_webhook_url
+from accounts.crypto import Undecryptable
+from alerts import outgoing
+from alerts.models import AlertEvent
 from wallboard.redis import get_redis
 
 logger = logging.getLogger(__name__)
 
 METRICS_KEY = "wb:metrics:alert_notifications"
+UNDECRYPTABLE = (
+    "The webhook URL cannot be decrypted with FIELD_ENCRYPTION_KEY (was the key changed "
+    "without rotate_encryption_key?): enter the URL again."
+)
 
 
 def send_notification(event_id: int) -> None:
@@ -30,9 +39,17 @@ def send_notification(event_id: int) -> None:
     transaction.on_commit(lambda: notify_webhook.delay(event_id))
 
 
+def slack_escaped(text: str) -> str:
+    """Text as Slack shows it, not as markup: a queue named "<!channel>" pings nobody and
+    one named "<https://x|y>" plants no link (Slack's own escaping: &, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def message_text(event: AlertEvent) -> str:
     board = event.board
-    text = f"⚠ {event.message} — board “{board.title}”, rule: {event.rule}"
+    parts = (event.message, board.title, str(event.rule))
+    message, title, rule = (slack_escaped(part) for part in parts)
+    text = f"⚠ {message} — board “{title}”, rule: {rule}"
     if settings.ALERT_LINK_BASE_URL:
         url = settings.ALERT_LINK_BASE_URL + reverse("board-supervisor", args=[board.slug])
         text += f" <{url}|open the board>"
@@ -51,23 +68,21 @@ def _describe(exc: Exception) -> str:
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=None)
+@sensitive_variables("url")
 def notify_webhook(self, event_id: int) -> str:
     event = AlertEvent.objects.select_related("rule", "board").filter(pk=event_id).first()
     if event is None or not event.rule.webhook_url_encrypted:
         return "gone"  # the rule or its URL was deleted meanwhile
-    url = event.rule.webhook_url or ""
     try:
-        validate_webhook_url(url)
-    except ValidationError:
-        return _record(event, "refused", "URL refused: https only (ALERT_WEBHOOK_ALLOW_HTTP)")
+        url = event.rule.webhook_url or ""
+    except Undecryptable:
+        return _record(event, "undecryptable", UNDECRYPTABLE)
     try:
-        response = httpx.post(
-            url,
-            json={"text": message_text(event)},
-            timeout=settings.ALERT_WEBHOOK_TIMEOUT_SECONDS,
-            follow_redirects=False,
+        outgoing.post(
+            url, {"text": message_text(event)}, timeout=settings.ALERT_WEBHOOK_TIMEOUT_SECONDS
         )
-        response.raise_for_status()
+    except ValidationError as refused:
+        return _record(event, "refused", f"URL refused: {refused.messages[0]}")
     except httpx.HTTPError as exc:
         error = _describe(exc)
         attempt = self.request.retries

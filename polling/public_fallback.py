@@ -11,11 +11,17 @@ import redis
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
+from accounts.crypto import Undecryptable
+from polling import metrics
 from polling.budget import PUBLIC_BUCKET, key_bucket
 from polling.targets import PollTarget
 from wallboard.redis import get_redis
 
 NO_KEY_REASON = "no API key configured"
+UNDECRYPTABLE_REASON = (
+    "the stored API key cannot be decrypted (FIELD_ENCRYPTION_KEY changed without "
+    "rotate_encryption_key?): enter the key again in the admin"
+)
 
 
 def mode_key(account_id: int) -> str:
@@ -74,7 +80,11 @@ class Route:
 def choose_route(target: PollTarget, now: float, client: redis.Redis | None = None) -> Route:
     """The one place that decides a poll's mode, rate bucket and share (the poller and the
     dispatcher's plan both ask it)."""
-    api_key = target.api_key
+    try:
+        api_key = target.api_key
+    except Undecryptable:
+        metrics.count_rejection(target.account_id, "UndecryptableKey", client)
+        return Route(Mode(use_key=False, reason=UNDECRYPTABLE_REASON), None, PUBLIC_BUCKET, 1.0)
     mode = choose_mode(target.account_id, api_key, now, client)
     if mode.use_key and api_key:
         return Route(mode, api_key, key_bucket(api_key), target.share)

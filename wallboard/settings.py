@@ -77,6 +77,9 @@ EARLY_POLL_BUDGET_PERCENT = min(80, env_int("EARLY_POLL_BUDGET_PERCENT", 20, min
 # timeout and is retried a few times, ALERT_WEBHOOK_RETRY_SECONDS apart and growing.
 # ALERT_LINK_BASE_URL (e.g. https://wall.example.com) lets the message link to the board.
 ALERT_WEBHOOK_ALLOW_HTTP = env_bool("ALERT_WEBHOOK_ALLOW_HTTP", False)
+# Outgoing webhooks go to public addresses only; this lets private and loopback ones through
+# (an internal chat server, development). Link-local, multicast and reserved: never.
+ALERT_WEBHOOK_ALLOW_PRIVATE = env_bool("ALERT_WEBHOOK_ALLOW_PRIVATE", False)
 ALERT_WEBHOOK_TIMEOUT_SECONDS = env_float("ALERT_WEBHOOK_TIMEOUT_SECONDS", 5.0, minimum=0.1)
 ALERT_WEBHOOK_RETRIES = env_int("ALERT_WEBHOOK_RETRIES", 3, minimum=0)
 ALERT_WEBHOOK_RETRY_SECONDS = env_float("ALERT_WEBHOOK_RETRY_SECONDS", 5.0, minimum=0.0)

@@ -42,3 +42,25 @@ def test_a_key_no_listed_key_can_read_is_a_clear_error(use_encryption_keys):
     use_encryption_keys(NEW)
     with pytest.raises(ImproperlyConfigured, match="cannot be decrypted"):
         Voice360Account.objects.get().api_key  # noqa: B018
+
+
+def test_a_secret_no_key_decrypts_is_listed_and_the_others_are_rotated(use_encryption_keys, capsys):
+    from django.core.management.base import CommandError
+
+    lost_key = Fernet.generate_key().decode()
+    use_encryption_keys(lost_key)
+    lost = Voice360Account(account_id=62, name="Lost")
+    lost.set_api_key("v360_dev_secret_lost")
+    lost.save()
+    use_encryption_keys(OLD)
+    kept = Voice360Account(account_id=61, name="Kept")
+    kept.set_api_key("v360_dev_secret_0001")
+    kept.save()
+
+    use_encryption_keys(f"{NEW},{OLD}")
+    with pytest.raises(
+        CommandError, match=rf"accounts.Voice360Account #{lost.pk} api_key_encrypted"
+    ):
+        call_command("rotate_encryption_key")
+    use_encryption_keys(NEW)
+    assert Voice360Account.objects.get(account_id=61).api_key == "v360_dev_secret_0001"

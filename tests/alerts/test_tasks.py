@@ -55,7 +55,9 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def allow_http(settings) -> None:
+    """The receiver is plain http on loopback: both need allowing (development only)."""
     settings.ALERT_WEBHOOK_ALLOW_HTTP = True
+    settings.ALERT_WEBHOOK_ALLOW_PRIVATE = True
     settings.ALERT_WEBHOOK_RETRIES = 2
     settings.ALERT_WEBHOOK_RETRY_SECONDS = 0
     settings.ALERT_WEBHOOK_TIMEOUT_SECONDS = 2
@@ -120,7 +122,7 @@ def test_plain_http_is_refused_unless_the_setting_allows_it(
     assert tasks.notify_webhook.apply(args=(event.pk,)).get() == "refused"
     assert receiver.bodies == []
     event.refresh_from_db()
-    assert event.notified is False and "https only" in event.notify_error
+    assert event.notified is False and "must start with https://" in event.notify_error
 
 
 def test_a_deleted_rule_is_no_error(receiver: Receiver, allow_http) -> None:
@@ -140,3 +142,26 @@ def test_the_outcomes_are_counted_in_metrics(redis_client) -> None:
     text = Client().get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
     assert 'wallboard_alert_notifications_total{outcome="sent"} 1.0' in text
     assert 'wallboard_alert_notifications_total{outcome="failed"} 2.0' in text
+
+
+def test_queue_names_are_text_in_slack_never_a_ping_or_a_link(allow_http) -> None:
+    event = fired_event("http://127.0.0.1:9/hook")
+    event.message = "No agent ready in <!channel> & <https://evil.example|click>"
+    text = tasks.message_text(event)
+    assert "<!channel>" not in text and "<https://evil" not in text
+    assert "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in text
+
+
+def test_a_webhook_url_no_key_decrypts_is_a_recorded_counted_error(
+    receiver: Receiver, allow_http, redis_client, use_encryption_keys
+) -> None:
+    from cryptography.fernet import Fernet
+
+    use_encryption_keys(Fernet.generate_key().decode())
+    event = fired_event(receiver.url)
+    use_encryption_keys(Fernet.generate_key().decode())  # the key changed, not rotated
+    assert tasks.notify_webhook.apply(args=(event.pk,)).get() == "undecryptable"
+    event.refresh_from_db()
+    assert "cannot be decrypted" in event.notify_error and not event.notified
+    assert redis_client.hget(tasks.METRICS_KEY, "undecryptable") == "1"
+    assert receiver.bodies == []

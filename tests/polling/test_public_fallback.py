@@ -64,3 +64,19 @@ def test_a_user_key_is_rejected_and_the_account_polled_in_public_mode(wallboard,
     assert poll_now().outcome == "key_rejected"
     poll_now()
     assert store.read_snapshot(61).snapshot.source == "public"
+
+
+def test_a_key_no_encryption_key_decrypts_falls_back_to_public_mode_with_the_reason(
+    wallboard, redis_client, use_encryption_keys
+):
+    from cryptography.fernet import Fernet
+
+    from polling import metrics
+
+    use_encryption_keys(Fernet.generate_key().decode())
+    add_account(key=DEMO_KEY)
+    use_encryption_keys(Fernet.generate_key().decode())  # changed without rotating
+    assert poll_now().outcome == "changed"  # no crash: polled without the key
+    snap = store.read_snapshot(61).snapshot
+    assert (snap.source, snap.source_reason) == ("public", public_fallback.UNDECRYPTABLE_REASON)
+    assert metrics.read("rejections:61") == {"UndecryptableKey": 1}
