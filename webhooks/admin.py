@@ -96,8 +96,17 @@ admin.site.register(Voice360Account, AccountWithWebhooksAdmin)
 class WebhookEventAdmin(admin.ModelAdmin):
     """Read-only: events are append-only, as Voice360 sent them."""
 
-    list_display = ["occurred_at", "account", "event_name", "call_id", "queue_id", "user_id"]
-    list_filter = ["event_name", "account"]
+    list_display = [
+        "occurred_at",
+        "account",
+        "event_name",
+        "call_id",
+        "queue_id",
+        "user_id",
+        "countable",
+        "problem",
+    ]
+    list_filter = ["countable", "event_name", "account"]
     search_fields = ["call_id"]
     date_hierarchy = "occurred_at"
 

@@ -4,6 +4,7 @@ wb:metrics:webhook_events      event type -> events accepted (stored for the fir
 wb:metrics:webhook_duplicates  event type -> events delivered again (stored once)
 wb:metrics:webhook_rejections  reason -> requests answered 4xx (unknown_token, bad_json, ...)
 wb:metrics:webhook_notes       clock_skew, after_commit_failed -> count
+wb:metrics:webhook_not_countable  event type -> events stored that the counts cannot use
 
 A counter that cannot be written (Redis down) is logged and skipped: the event itself is
 in the database, and counting must never fail a delivery.
@@ -23,6 +24,7 @@ ACCEPTED = "wb:metrics:webhook_events"
 DUPLICATES = "wb:metrics:webhook_duplicates"
 REJECTIONS = "wb:metrics:webhook_rejections"
 NOTES = "wb:metrics:webhook_notes"
+NOT_COUNTABLE = "wb:metrics:webhook_not_countable"
 
 
 def _increment(key: str, label: str) -> None:
@@ -44,6 +46,10 @@ def count_rejected(reason: str) -> None:
     _increment(REJECTIONS, reason)
 
 
+def count_not_countable(event_name: str) -> None:
+    _increment(NOT_COUNTABLE, event_name)
+
+
 def count_note(note: str) -> None:
     _increment(NOTES, note)
 
@@ -55,9 +61,9 @@ def read(key: str) -> dict[str, int]:
 def families(client: redis.Redis) -> Iterator[Metric]:
     """The webhook metric families, in one Redis round trip."""
     pipe = client.pipeline(transaction=False)
-    for key in (ACCEPTED, DUPLICATES, REJECTIONS, NOTES):
+    for key in (ACCEPTED, DUPLICATES, REJECTIONS, NOTES, NOT_COUNTABLE):
         pipe.hgetall(key)
-    accepted, duplicates, rejections, notes = pipe.execute()
+    accepted, duplicates, rejections, notes, not_countable = pipe.execute()
     specs = (
         ("wallboard_webhook_events", "Webhook events stored, by type.", "event", accepted),
         (
@@ -71,6 +77,13 @@ def families(client: redis.Redis) -> Iterator[Metric]:
             "Webhook requests refused (4xx), by reason.",
             "reason",
             rejections,
+        ),
+        (
+            "wallboard_webhook_not_countable",
+            "Webhook events stored that today's counts cannot use (an unknown type, a field "
+            "missing or mistyped), by type.",
+            "event",
+            not_countable,
         ),
         (
             "wallboard_webhook_notes",

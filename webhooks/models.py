@@ -74,7 +74,7 @@ class WebhookEvent(models.Model):
     account = models.ForeignKey(
         Voice360Account, on_delete=models.CASCADE, related_name="webhook_events"
     )
-    event_name = models.CharField(max_length=32)
+    event_name = models.CharField(max_length=64)
     # From the payload's timestamp (or the receipt time when that is far in the future).
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField()
@@ -86,6 +86,10 @@ class WebhookEvent(models.Model):
     direction = models.CharField(max_length=16, blank=True, default="")
     reason = models.CharField(max_length=16, blank=True, default="")
     metadata = models.JSONField(default=dict)
+    # False when today's counts cannot use the event (an unknown type, a field missing or
+    # mistyped): kept all the same, with why (webhooks/validation.py).
+    countable = models.BooleanField(default=True)
+    problem = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         indexes = [

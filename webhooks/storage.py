@@ -46,7 +46,10 @@ def _at(seconds: float) -> datetime:
 
 
 def _int_or_none(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    # Within the signed 64-bit columns; a larger one stays in the metadata alone.
+    if isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63:
+        return value
+    return None
 
 
 def _text(value: object, length: int) -> str:
@@ -79,6 +82,8 @@ def build_event(
         direction=_text(meta.get("direction"), 16),
         reason=_text(meta.get("reason"), 16),
         metadata={k: v for k, v in meta.items() if k not in DROPPED_METADATA},
+        countable=not payload.problem,
+        problem=payload.problem[:200],
     )
 
 
@@ -100,6 +105,14 @@ def store(receiver: WebhookReceiver, payload: WebhookPayload, received: float) -
         metrics.count_duplicate(payload.event_name)
         return False
     metrics.count_accepted(payload.event_name)
+    if payload.problem:
+        metrics.count_not_countable(payload.event_name)
+        logger.warning(
+            "webhook stored but not countable account=%s event=%s: %s",
+            payload.account_id,
+            payload.event_name,
+            payload.problem,
+        )
     return True
 
 

@@ -76,7 +76,7 @@ def today_counts(account_id: int, now: float) -> TodayCounts | None:
 def compute(account_pk: int, zone: ZoneInfo, now: float) -> TodayCounts | None:
     """The counts straight from the database, in four grouped queries."""
     now_at = datetime.fromtimestamp(now, UTC)
-    events = WebhookEvent.objects.filter(account_id=account_pk)
+    events = WebhookEvent.objects.filter(account_id=account_pk, countable=True)
     retention = timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
     if not events.filter(occurred_at__gte=now_at - retention).exists():
         return None

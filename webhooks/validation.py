@@ -1,11 +1,15 @@
-"""The shape of a Voice360 webhook, checked field by field before anything is stored.
+"""The shape of a Voice360 webhook, checked before anything is stored.
 
-A payload has `event_name` (one of the 11 types), `account_id` (a string of digits),
-`timestamp` (integer Unix seconds) and `metadata` (an object with the type's fields, see
-EVENT_FIELDS; extra keys are tolerated). POST sends it as a JSON body; GET as query
-parameters with `metadata` JSON-encoded. Anything else raises Rejected with a short reason
-(a metric label) and a detail that names fields, never their values: values carry phone
-numbers and message bodies.
+The API doc defines the envelope: `event_name` (a string), `account_id` (a string of
+digits), `timestamp` (integer Unix seconds) and `metadata` (an object). POST sends it as a
+JSON body; GET as query parameters with `metadata` JSON-encoded. What is not such an
+envelope raises Rejected with a short reason (a metric label) and a detail that names
+fields, never their values: values carry phone numbers and message bodies.
+
+Every envelope is stored, whatever its metadata holds: the doc shows one metadata example,
+and an event must never be lost for a field we guessed. An event of a type the counts do
+not know, or whose metadata lacks (or mistypes) a field they need (EVENT_FIELDS), is kept
+with its `problem` and counted as not countable instead.
 """
 
 import hashlib
@@ -106,6 +110,10 @@ EVENT_TYPES = tuple(EVENT_FIELDS)
 # a day not yet begun; today's counts take events up to this far ahead of `now`.
 MAX_CLOCK_SKEW_SECONDS = 300
 _DIGITS = re.compile(r"[0-9]{1,18}")
+MAX_EVENT_NAME = 64
+# Deeper JSON is no webhook: refused before it is parsed (Python's parser recurses).
+MAX_NESTING = 32
+_JSON_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 class Rejected(ValueError):
@@ -123,6 +131,8 @@ class WebhookPayload:
     account_id: str
     timestamp: int
     metadata: dict[str, Any]
+    # Why the counts cannot use it ("" when they can): stored all the same.
+    problem: str = ""
 
     def dedup_key(self) -> str:
         """The same event sent twice (or once by GET, once by POST) gives the same key."""
@@ -145,13 +155,31 @@ def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
+def nesting(text: str | bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (strings skipped), without parsing."""
+    data = text.encode() if isinstance(text, str) else text
+    depth = deepest = 0
+    for match in _JSON_STRUCTURE.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return deepest
+
+
 def _loads(text: str | bytes) -> object:
+    if nesting(text) > MAX_NESTING:
+        raise Rejected("too_deep", f"the JSON nests deeper than {MAX_NESTING} levels")
     return json.loads(text, parse_constant=_no_constants)
 
 
 def parse_json_body(body: bytes) -> Mapping[str, object]:
     try:
         data = _loads(body)
+    except Rejected:
+        raise
     except (UnicodeDecodeError, ValueError):
         raise Rejected("bad_json", "the body is not JSON") from None
     if not isinstance(data, dict):
@@ -169,19 +197,21 @@ def parse_query(params: Mapping[str, str]) -> Mapping[str, object]:
     if isinstance(metadata, str):
         try:
             data["metadata"] = _loads(metadata)
+        except Rejected:
+            raise
         except ValueError:
             raise Rejected("bad_json", "the metadata parameter is not JSON") from None
     return data
 
 
 def validate(data: Mapping[str, object], account_id: int) -> WebhookPayload:
-    """The payload, checked against the receiver's account; Rejected otherwise."""
+    """The envelope, checked against the receiver's account; Rejected when it is none."""
     for name in ("event_name", "account_id", "timestamp", "metadata"):
         if name not in data:
             raise Rejected("missing_field", f"{name} is missing")
     event_name = data["event_name"]
-    if not isinstance(event_name, str) or event_name not in EVENT_FIELDS:
-        raise Rejected("unknown_event", "event_name is not a Voice360 event type")
+    if not isinstance(event_name, str) or not 0 < len(event_name) <= MAX_EVENT_NAME:
+        raise Rejected("bad_event_name", f"event_name is not a string of 1 to {MAX_EVENT_NAME}")
     sender = data["account_id"]
     if not isinstance(sender, str) or not _DIGITS.fullmatch(sender):
         raise Rejected("bad_account_id", "account_id is not a string of digits")
@@ -193,17 +223,36 @@ def validate(data: Mapping[str, object], account_id: int) -> WebhookPayload:
     metadata = data["metadata"]
     if not isinstance(metadata, dict):
         raise Rejected("bad_metadata", "metadata is not an object")
-    if "\\u0000" in json.dumps(metadata):  # PostgreSQL stores no NUL in text or JSON
-        raise Rejected("bad_metadata", "metadata contains a NUL character")
-    _check_metadata(event_name, metadata)
-    return WebhookPayload(event_name, sender, timestamp, metadata)  # type: ignore[arg-type]
+    metadata, had_nul = _without_nul(metadata)
+    event_name, nul_in_name = _without_nul(event_name)
+    problem = _countable_problem(event_name, metadata)
+    if had_nul or nul_in_name:
+        problem = problem or "NUL characters were replaced"
+    return WebhookPayload(event_name, sender, timestamp, metadata, problem)  # type: ignore[arg-type]
 
 
-def _check_metadata(event_name: str, metadata: dict[str, object]) -> None:
-    for field, check in EVENT_FIELDS[event_name].items():
+def _without_nul(value: Any) -> tuple[Any, bool]:
+    """PostgreSQL stores no NUL in text or JSON: each becomes U+FFFD (and is noted)."""
+    if isinstance(value, str):
+        return (value.replace("\x00", "\ufffd"), True) if "\x00" in value else (value, False)
+    if isinstance(value, list):
+        items = [_without_nul(v) for v in value]
+        return [v for v, _ in items], any(found for _, found in items)
+    if isinstance(value, dict):
+        pairs = [(_without_nul(k), _without_nul(v)) for k, v in value.items()]
+        cleaned = {k: v for (k, _), (v, _) in pairs}
+        return cleaned, any(kf or vf for (_, kf), (_, vf) in pairs)
+    return value, False
+
+
+def _countable_problem(event_name: str, metadata: dict[str, object]) -> str:
+    """Why the counts cannot use the event, or "" when they can."""
+    fields = EVENT_FIELDS.get(event_name)
+    if fields is None:
+        return "event_name is not a type the counts know"
+    for field, check in fields.items():
         if field not in metadata:
-            raise Rejected("missing_field", f"metadata.{field} is missing for {event_name}")
+            return f"metadata.{field} is missing for {event_name}"
         if not check(metadata[field]):
-            raise Rejected(
-                "wrong_type", f"metadata.{field} is not {_TYPE_NAMES[check]} for {event_name}"
-            )
+            return f"metadata.{field} is not {_TYPE_NAMES[check]} for {event_name}"
+    return ""

@@ -1,7 +1,8 @@
 """The receiver: POST /webhooks/voice360/<token>/ (JSON body) or GET (query parameters).
 
 Not rate-limited per IP: the upstream sends bursts from a few addresses, and only someone
-who knows the account's token gets past the lookup. Answers are short JSON: 200 stored or
+who knows the account's token gets past the lookup; requests with a token that matches no
+receiver are limited per address, so nobody guesses at speed. Answers are short JSON: 200 stored or
 duplicate, 400 with the reason, 404 for an unknown token, 413 past the size limit, 503
 when the database cannot store (so that the sender retries).
 """
@@ -15,7 +16,9 @@ from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django_ratelimit.core import is_ratelimited
 
+from wallboard.body_limit import TOO_LARGE
 from webhooks import metrics, storage
 from webhooks.models import WebhookReceiver, hash_token
 from webhooks.validation import Rejected, parse_json_body, parse_query, validate
@@ -27,6 +30,10 @@ class TooLarge(Exception):
     pass
 
 
+def _rate(group: str, request: HttpRequest) -> str:
+    return settings.PUBLIC_RATE_LIMIT
+
+
 @csrf_exempt
 def receive(request: HttpRequest, token: str) -> JsonResponse:
     received = time.time()
@@ -35,6 +42,10 @@ def receive(request: HttpRequest, token: str) -> JsonResponse:
     except DatabaseError as exc:
         return _unavailable(exc)
     if receiver is None:
+        if is_ratelimited(
+            request, group="webhook-unknown-token", key="ip", rate=_rate, increment=True
+        ):
+            return _reject(None, "unknown_token_limited", "too many unknown tokens", 429)
         return _reject(None, "unknown_token", "no receiver has this token", 404)
     if request.method not in ("GET", "POST"):
         return _reject(receiver, "bad_method", "use POST (or GET)", 405)
@@ -59,6 +70,8 @@ def _find_receiver(token: str) -> WebhookReceiver | None:
 
 def _read(request: HttpRequest) -> object:
     limit = settings.WEBHOOK_MAX_BODY_BYTES
+    if getattr(request, "scope", {}).get(TOO_LARGE):
+        raise TooLarge  # refused before it was read (wallboard/body_limit.py)
     if request.method == "GET":
         if len(request.META.get("QUERY_STRING", "")) > limit:
             raise TooLarge

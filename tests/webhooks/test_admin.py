@@ -26,7 +26,7 @@ def test_every_new_account_gets_a_receiver_with_a_random_token(db):
 
 def test_the_account_page_shows_the_absolute_url_and_the_counts(admin_client, receiver):
     post(admin_client, payload("USER_DIAL"))
-    post(admin_client, payload("USER_DIAL", call_id=None) | {"event_name": "NOPE"})
+    post(admin_client, payload("USER_DIAL") | {"timestamp": "not a time"})
     page = admin_client.get(f"{CHANGELIST}{receiver.account.pk}/change/").content.decode()
     assert f"http://testserver/webhooks/voice360/{TOKEN}/" in page
     assert "1 accepted, 0 duplicates, 1 rejected; last event: 20" in page

@@ -1,5 +1,6 @@
-"""What the receiver refuses: each with its status, its reason, a count and a log line
-that carries neither the token nor any phone number or message body."""
+"""What the receiver refuses (what is no envelope at all), each with its status, its reason,
+a count and a log line that carries neither the token nor any phone number or message body;
+and what it keeps although the counts cannot use it."""
 
 import json
 import logging
@@ -33,27 +34,32 @@ def with_metadata(event_name: str, **changes) -> dict:
 CASES = {
     "bad_json": ('{"event_name": "USER_DIAL", ', "bad_json"),
     "a list": ("[1, 2]", "not_an_object"),
-    "unknown event": ({**payload("USER_DIAL"), "event_name": "CALL_PARKED"}, "unknown_event"),
     "no event name": (
         {k: v for k, v in payload("USER_DIAL").items() if k != "event_name"},
         "missing_field",
     ),
+    "event name not a string": ({**payload("USER_DIAL"), "event_name": 7}, "bad_event_name"),
     "numeric account id": ({**payload("USER_DIAL"), "account_id": 61}, "bad_account_id"),
     "other account": ({**payload("USER_DIAL"), "account_id": "62"}, "wrong_account"),
     "timestamp as text": ({**payload("USER_DIAL"), "timestamp": "1704067200"}, "bad_timestamp"),
     "timestamp as float": ({**payload("USER_DIAL"), "timestamp": 1704067200.5}, "bad_timestamp"),
     "metadata as text": ({**payload("USER_DIAL"), "metadata": "{}"}, "bad_metadata"),
-    "missing call_id": (with_metadata("INCOMING_EXTERNAL_CALL", call_id=...), "missing_field"),
-    "missing body": (with_metadata("SMS_RECEIVED", body=...), "missing_field"),
-    "missing queue_id": (with_metadata("USER_ANSWER", queue_id=...), "missing_field"),
-    "queue_id as text": (with_metadata("QUEUE_NO_ANSWER", queue_id="100135"), "wrong_type"),
-    "user_id as bool": (with_metadata("USER_DIAL", user_id=True), "wrong_type"),
-    "duration as text": (with_metadata("USER_HANGUP", duration="42"), "wrong_type"),
-    "null user on dial": (with_metadata("USER_DIAL", user_id=None), "wrong_type"),
-    "status as number": (with_metadata("SMS_DELIVERED", status=1), "wrong_type"),
-    "queue_id past 64 bits": (with_metadata("QUEUE_NO_ANSWER", queue_id=2**64), "wrong_type"),
-    "NUL in a string": (with_metadata("USER_DIAL", call_id="c\x00"), "bad_metadata"),
     "NaN": (json.dumps(with_metadata("QUEUE_NO_ANSWER", wait_seconds=float("nan"))), "bad_json"),
+    "nested too deep": ('{"event_name": ' + "[" * 5000 + "]" * 5000 + "}", "too_deep"),
+}
+# Envelopes all: stored and answered 200, but the counts cannot use them.
+NOT_COUNTABLE = {
+    "unknown event": {**payload("USER_DIAL"), "event_name": "CALL_PARKED"},
+    "missing call_id": with_metadata("INCOMING_EXTERNAL_CALL", call_id=...),
+    "missing body": with_metadata("SMS_RECEIVED", body=...),
+    "missing queue_id": with_metadata("USER_ANSWER", queue_id=...),
+    "queue_id as text": with_metadata("QUEUE_NO_ANSWER", queue_id="100135"),
+    "user_id as bool": with_metadata("USER_DIAL", user_id=True),
+    "duration as text": with_metadata("USER_HANGUP", duration="42"),
+    "null user on dial": with_metadata("USER_DIAL", user_id=None),
+    "status as number": with_metadata("SMS_DELIVERED", status=1),
+    "queue_id past 64 bits": with_metadata("QUEUE_NO_ANSWER", queue_id=2**64),
+    "NUL in a string": with_metadata("USER_DIAL", call_id="c\x00"),
 }
 
 
@@ -61,6 +67,25 @@ CASES = {
 def test_it_rejects_a_malformed_payload_with_its_reason(client, receiver, case):
     body, reason = CASES[case]
     assert_rejected(post(client, body), 400, reason, receiver)
+
+
+@pytest.mark.parametrize("case", NOT_COUNTABLE)
+def test_an_envelope_the_counts_cannot_use_is_kept_and_counted_as_such(client, receiver, case):
+    body = NOT_COUNTABLE[case]
+    response = post(client, body)
+    assert (response.status_code, response.json()) == (200, {"status": "stored"})
+    (event,) = WebhookEvent.objects.all()
+    assert (event.event_name, event.countable) == (body["event_name"], False)
+    assert event.problem
+    assert metrics.read(metrics.NOT_COUNTABLE) == {body["event_name"]: 1}
+    assert metrics.read(metrics.REJECTIONS) == {}
+
+
+def test_a_nul_character_is_replaced_so_that_any_database_stores_it(client, receiver):
+    post(client, with_metadata("USER_DIAL", call_id="c\x00"))
+    event = WebhookEvent.objects.get()
+    assert event.metadata["call_id"] == "c\ufffd"
+    assert event.problem == "NUL characters were replaced"
 
 
 def test_it_tolerates_extra_metadata_keys(client, receiver):
@@ -112,10 +137,10 @@ def test_other_methods_are_refused(client, receiver):
 
 def test_a_rejection_logs_its_reason_but_no_token_number_or_text(client, receiver, caplog):
     caplog.set_level(logging.INFO)
-    post(client, with_metadata("SMS_RECEIVED", message_id=5))
+    post(client, {**with_metadata("SMS_RECEIVED", message_id=5), "timestamp": "soon"})
     post(client, payload("USER_DIAL"), token="guessed-token-123")
     warnings = [r.getMessage() for r in caplog.records if r.name == "webhooks.views"]
-    assert any("reason=wrong_type" in line for line in warnings)
+    assert any("reason=bad_timestamp" in line for line in warnings)
     assert any("reason=unknown_token" in line for line in warnings)
     text = caplog.text
     for secret in (PHONE, SMS_BODY, TOKEN, "guessed-token-123"):
