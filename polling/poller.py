@@ -66,9 +66,11 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
         result = _poll(plan)
         if result.outcome is Outcome.EARLY_DENIED:
             result = writer.republish(account_id, result.outcome, regular_due or result.next_due)
-    except Exception:
+    except Exception as exc:
+        # Whatever it was, the account's health says so ("Current error" on its boards and
+        # admin page) and the account stays on its schedule, backed off.
         logger.exception("poll crashed account=%s mode=%s", account_id, mode)
-        raise
+        result = _crashed(account_id, exc, target.interval)
     finally:
         schedule.reschedule(account_id, result.next_due)
         schedule.release_lock(account_id, token)
@@ -126,6 +128,7 @@ def _poll(plan: _Plan) -> PollResult:
         configs=configs.configs,
         members=configs.members if route.mode.use_key else None,
         source_reason=route.mode.reason,
+        on_duplicate=lambda kind, pk: metrics.count_rejection(account_id, f"duplicate_{kind}"),
     )
     if route.mode.use_key:
         public_fallback.key_accepted(account_id)
@@ -182,6 +185,13 @@ def _describe(exc: Voice360Error) -> str:
 
 
 @sensitive_variables("plan", "route")
+def _crashed(account_id: int, exc: Exception, interval: float) -> PollResult:
+    now = time.time()
+    metrics.count_rejection(account_id, f"crash_{type(exc).__name__}")
+    failures = store.record_failure(account_id, f"{type(exc).__name__} in the poller", now)
+    return PollResult(Outcome.FAILED, now + budget.backoff_seconds(failures, interval))
+
+
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
     account_id, route = plan.target.account_id, plan.route
     now = max(time.time(), plan.started)

@@ -1,6 +1,14 @@
-"""Typed client objects -> a normalized Snapshot."""
+"""Typed client objects -> a normalized Snapshot.
 
-from collections.abc import Iterable
+Upstream text is data, and not always clean: control characters (NUL and the rest of C0 but
+tab and newline, and DEL) are taken out of every name, number and extension here, once, so
+that no badge, page or database sees them (a NUL breaks PostgreSQL text, a \x01 an SVG). An
+id that appears twice in one answer is one agent or queue: the last one wins, and each
+duplicate is reported to `on_duplicate` (the poller counts them).
+"""
+
+import re
+from collections.abc import Callable, Iterable
 
 from snapshots.models import (
     ActiveCall,
@@ -13,12 +21,28 @@ from snapshots.models import (
 from voice360.models import Agent, Call, Queue, QueueAvailability, QueueDetail
 
 CONFIG_FIELDS = tuple(QueueConfig.model_fields)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _last_of_each(items: Iterable, key: Callable, report: Callable[[int], None]) -> list:
+    by_id: dict[int, object] = {}
+    for item in items:
+        if key(item) in by_id:
+            report(key(item))
+        by_id[key(item)] = item
+    return list(by_id.values())
 
 
 def active_call(call: Call, fetched_at: float) -> ActiveCall:
     peer = call.from_ if call.direction == "inbound" else call.to
     return ActiveCall(
-        direction=call.direction, peer=peer, started_at=round(fetched_at - call.call_seconds, 3)
+        direction=clean(call.direction),
+        peer=clean(peer),
+        started_at=round(fetched_at - call.call_seconds, 3),
     )
 
 
@@ -32,10 +56,10 @@ def agent_state(agent: Agent, fetched_at: float) -> AgentState:
         )
     return AgentState(
         id=agent.pk,
-        extension=agent.presence_id,
-        caller_id=agent.caller_id,
-        first_name=agent.first_name,
-        last_name=agent.last_name,
+        extension=clean(agent.presence_id),
+        caller_id=clean(agent.caller_id),
+        first_name=clean(agent.first_name),
+        last_name=clean(agent.last_name),
         registered=agent.devices_registered,
         calls=calls,
     )
@@ -43,6 +67,7 @@ def agent_state(agent: Agent, fetched_at: float) -> AgentState:
 
 def queue_config(queue: Queue) -> QueueConfig | None:
     values = {name: getattr(queue, name) for name in CONFIG_FIELDS}
+    values = {name: clean(v) if isinstance(v, str) else v for name, v in values.items()}
     if all(v is None for v in values.values()):
         return None  # public mode: basic fields only
     return QueueConfig(**values)
@@ -53,9 +78,9 @@ def queue_state(
 ) -> QueueState:
     return QueueState(
         id=availability.pk,
-        name=availability.name,
-        queue_name=availability.queue_name,
-        extension=availability.extension,
+        name=clean(availability.name),
+        queue_name=clean(availability.queue_name),
+        extension=clean(availability.extension),
         is_ready=availability.is_ready,
         agents_online=availability.agents_online,
         agents_available=availability.agents_available,
@@ -79,9 +104,13 @@ def build_snapshot(
     configs: dict[int, Queue] | None = None,
     members: dict[int, list[int]] | None = None,
     source_reason: str | None = None,
+    on_duplicate: Callable[[str, int], None] = lambda kind, pk: None,
 ) -> Snapshot:
-    """`members` None means unknown (public mode): every queue's member_ids is None then."""
+    """`members` None means unknown (public mode): every queue's member_ids is None then.
+    `on_duplicate(kind, id)`: an agent or queue id seen twice in one answer."""
     configs = configs or {}
+    agents = _last_of_each(agents, lambda a: a.pk, lambda pk: on_duplicate("agent", pk))
+    queues = _last_of_each(queues, lambda q: q.pk, lambda pk: on_duplicate("queue", pk))
     return Snapshot(
         account_id=account_id,
         source=source,

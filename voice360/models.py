@@ -6,9 +6,13 @@ Models are strict: a wrong type upstream is an error, never a silent coercion.
 """
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# Ids are non-negative and fit the signed 64-bit columns they end up in: anything else is a
+# bad payload, refused here rather than by a database later.
+Id = Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class _Upstream(BaseModel):
@@ -29,7 +33,7 @@ class Call(_Upstream):
 
 
 class Agent(_Upstream):
-    pk: int
+    pk: Id
     presence_id: str
     caller_id: str = Field(alias="callerID")
     first_name: str
@@ -39,7 +43,7 @@ class Agent(_Upstream):
 
 
 class QueueMember(_Upstream):
-    pk: int
+    pk: Id
     presence_id: str
     caller_id: str = Field(alias="callerID")
     first_name: str
@@ -47,7 +51,7 @@ class QueueMember(_Upstream):
 
 
 class Queue(_Upstream):
-    pk: int
+    pk: Id
     name: str
     queue_name: str
     extension: str
@@ -67,7 +71,7 @@ class QueueDetail(Queue):
 
 
 class QueueAvailability(_Upstream):
-    pk: int
+    pk: Id
     name: str
     queue_name: str
     extension: str

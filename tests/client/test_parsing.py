@@ -294,7 +294,7 @@ calls = st.fixed_dictionaries(
 )
 agents = st.fixed_dictionaries(
     {
-        "pk": st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        "pk": st.integers(min_value=0, max_value=2**63 - 1),
         "presence_id": names,
         "callerID": names,
         "first_name": names,
@@ -312,6 +312,12 @@ def test_valid_agents_round_trip(generated):
 
     dumped = [agent.model_dump(by_alias=True, exclude_unset=True) for agent in answer.data]
     assert dumped == generated
+
+
+@pytest.mark.parametrize("pk", [-1, 2**63, 2**64])
+def test_an_id_that_is_negative_or_past_64_bits_is_a_bad_payload(pk):
+    with pytest.raises(BadResponse, match=r"result\[0\]\.pk: "):
+        parse_answer(200, {}, envelope([{**JOHN, "pk": pk}]), AGENTS)
 
 
 # --- Retry-After -------------------------------------------------------------------------

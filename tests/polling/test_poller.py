@@ -183,3 +183,26 @@ def test_a_429_pauses_the_key_until_retry_after(wallboard, redis_client):
         counted
     )
     assert store.read_snapshot(61).version == 1
+
+
+def test_any_crash_in_a_poll_is_recorded_on_the_accounts_health_and_it_stays_scheduled(
+    wallboard, redis_client, monkeypatch, caplog
+):
+    from polling import dispatcher, schedule, writer
+
+    add_account()
+    poll_now()
+    dispatcher.dispatch(enqueue=lambda *_: None)  # on the schedule, as beat puts it
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("an unexpected bug")
+
+    monkeypatch.setattr(writer, "store_poll", crash)
+    result = poll_now()
+    assert result.outcome == "failed"
+    assert result.next_due > time.time()  # backed off, not dropped from the schedule
+    assert schedule.due_at(61) == pytest.approx(result.next_due)
+    health = store.read_snapshot(61).health
+    assert (health.last_error, health.consecutive_failures) == ("RuntimeError in the poller", 1)
+    assert metrics.read("rejections:61") == {"crash_RuntimeError": 1}
+    assert "poll crashed account=61" in caplog.text
