@@ -5,6 +5,8 @@
 - Lost messages: a feed whose viewers trail the stored render for longer than
   `LAG_TOLERANCE_SECONDS` missed an update (messages are lost while Redis is away): resync.
 - Stalled viewers: a viewer whose send has not completed for a long time is closed.
+- Watched accounts: the accounts of feeds with viewers are marked (snapshots/watchers.py),
+  so that the poller retries them soon after failures.
 """
 
 import logging
@@ -12,7 +14,7 @@ import time
 
 from boards import feeds
 from live.fanout import CLOSE_TRY_AGAIN, Feed
-from snapshots import freshness
+from snapshots import freshness, watchers
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ async def watch_feeds(client, feeds_now: list[Feed]) -> None:
     seen_before = {feed.group: feed.version for feed in feeds_now}
     accounts = sorted({feed.board.account_id for feed in feeds_now})
     try:
+        await watchers.mark(client, {f.board.account_id for f in feeds_now if f.viewers})
         fresh = await freshness.read_many(client, accounts)
         rendered = await feeds.render_versions(
             client, [(feed.board.id, feed.audience) for feed in feeds_now]

@@ -173,9 +173,18 @@ def used(bucket: str, client: redis.Redis | None = None) -> int:
     return int(r.zcount(_keys(bucket)[0], now - window_seconds(), "+inf"))
 
 
-def backoff_seconds(failures: int, interval: float) -> float:
-    """Jittered exponential backoff after `failures` consecutive transient failures."""
-    ceiling = min(float(settings.POLL_BACKOFF_MAX_SECONDS), interval * 2 ** max(0, failures - 1))
+# While someone watches an account's boards, failed polls are retried at most this long
+# apart: its boards are live again within about that long after the upstream heals.
+WATCHED_BACKOFF_MAX_SECONDS = 4.0
+
+
+def backoff_seconds(failures: int, interval: float, watched: bool = False) -> float:
+    """Jittered exponential backoff after `failures` consecutive transient failures; shorter
+    for an account someone watches (still within its rate budget: a poll takes from it)."""
+    most = float(settings.POLL_BACKOFF_MAX_SECONDS)
+    if watched:
+        most = min(most, max(WATCHED_BACKOFF_MAX_SECONDS, interval))
+    ceiling = min(most, interval * 2 ** max(0, failures - 1))
     return random.uniform(max(interval, ceiling / 2), max(interval, ceiling))
 
 

@@ -19,7 +19,7 @@ from polling import budget, metrics, public_fallback, queue_config, schedule, wr
 from polling.outcome import Outcome, PollResult
 from polling.public_fallback import Route
 from polling.targets import PollTarget, load_target
-from snapshots import normalize, store
+from snapshots import normalize, store, watchers
 from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
 from voice360.models import Agent, Fetched, QueueAvailability, RateLimit
 from wallboard import runtime
@@ -189,7 +189,8 @@ def _crashed(account_id: int, exc: Exception, interval: float) -> PollResult:
     now = time.time()
     metrics.count_rejection(account_id, f"crash_{type(exc).__name__}")
     failures = store.record_failure(account_id, f"{type(exc).__name__} in the poller", now)
-    return PollResult(Outcome.FAILED, now + budget.backoff_seconds(failures, interval))
+    backoff = budget.backoff_seconds(failures, interval, watchers.is_watched(account_id))
+    return PollResult(Outcome.FAILED, now + backoff)
 
 
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
@@ -211,4 +212,5 @@ def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
         retry_after = exc.retry_after or budget.window_seconds() / 6
         budget.pause(route.bucket, retry_after)
         return PollResult(Outcome.RATE_LIMITED, now + retry_after + random.uniform(0, 0.5))
-    return PollResult(Outcome.FAILED, now + budget.backoff_seconds(failures, plan.interval))
+    backoff = budget.backoff_seconds(failures, plan.interval, watchers.is_watched(account_id))
+    return PollResult(Outcome.FAILED, now + backoff)

@@ -1,3 +1,5 @@
+import time
+
 from polling import budget
 from voice360.models import RateLimit
 
@@ -61,3 +63,26 @@ def test_backoff_grows_with_failures_and_stays_under_the_ceiling(settings):
     assert max(first) <= 2.0
     assert min(later) >= 15 and max(later) <= 30
     assert len(set(later)) > 1  # jittered
+
+
+def test_a_watched_account_is_retried_within_seconds_whatever_its_failures(settings):
+    settings.POLL_BACKOFF_MAX_SECONDS = 30
+    watched = [budget.backoff_seconds(20, 2.0, watched=True) for _ in range(50)]
+    unwatched = [budget.backoff_seconds(20, 2.0) for _ in range(50)]
+    assert min(watched) >= 2.0 and max(watched) <= budget.WATCHED_BACKOFF_MAX_SECONDS
+    assert min(unwatched) >= 15.0
+    assert budget.backoff_seconds(20, 10.0, watched=True) >= 10.0  # never faster than polls
+
+
+def test_a_poll_that_fails_for_a_watched_account_comes_back_soon(wallboard, redis_client):
+    from snapshots.watchers import key
+    from tests.polling.helpers import add_account, poll_now
+
+    add_account()
+    poll_now()
+    wallboard.control("PUT", "/faults", {"rules": [{"kind": "status", "status": 500}]})
+    for _ in range(6):
+        poll_now()  # a run of 500s: far into the backoff
+    assert poll_now().next_due - time.time() > budget.WATCHED_BACKOFF_MAX_SECONDS
+    redis_client.set(key(61), "1", ex=15)  # a web process serves a viewer of its boards
+    assert poll_now().next_due - time.time() <= budget.WATCHED_BACKOFF_MAX_SECONDS + 0.5
