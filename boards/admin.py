@@ -150,6 +150,11 @@ class KioskTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Rotate: issue a new link (the old one stops working)")
     def rotate(self, request: HttpRequest, queryset) -> None:
         for token in queryset:
+            if not token.is_active:
+                messages.error(
+                    request, f"“{token.name}” is revoked: it cannot be rotated; add a new token."
+                )
+                continue
             self._show_link(request, token, token.rotate())
             unlink_screen(token.pk)
 

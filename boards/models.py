@@ -135,13 +135,16 @@ class QueueThreshold(models.Model):
         return f"queue {self.queue_id}: warning at <= {self.warning_at_or_below} available"
 
 
+MAX_TOKEN_LENGTH = 200
+
+
 class KioskTokenQuerySet(models.QuerySet):
     def active(self) -> "KioskTokenQuerySet":
         return self.filter(revoked_at__isnull=True)
 
     def find(self, plain: str) -> "KioskToken | None":
         """The active token with this value, or None; the value itself is never stored."""
-        if not plain or len(plain) > 200:
+        if not plain or len(plain) > MAX_TOKEN_LENGTH:
             return None
         return self.active().select_related("board").filter(token_hash=hash_token(plain)).first()
 
@@ -176,7 +179,12 @@ class KioskToken(models.Model):
         return cls.objects.create(board=board, name=name, token_hash=hash_token(plain)), plain
 
     def rotate(self) -> str:
+        """A new link; the old one answers 410 "unlinked" from now on. A revoked token is
+        not rotated (its new link would not work): issue a new one instead."""
+        if not self.is_active:
+            raise ValueError("a revoked kiosk token cannot be rotated; issue a new one")
         plain = secrets.token_urlsafe(32)
+        RetiredKioskLink.objects.get_or_create(token_hash=self.token_hash)
         self.token_hash = hash_token(plain)
         self.rotated_at = timezone.now()
         self.save(update_fields=["token_hash", "rotated_at"])
@@ -189,6 +197,23 @@ class KioskToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RetiredKioskLink(models.Model):
+    """The hash of a TV link that worked once: rotated away, or of a token deleted. Its URL
+    answers 410 "this screen was unlinked" instead of a 404 that says nothing."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"a TV link retired at {self.retired_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def was_linked(cls, plain: str) -> bool:
+        digest = hash_token(plain)
+        revoked = KioskToken.objects.filter(token_hash=digest, revoked_at__isnull=False)
+        return revoked.exists() or cls.objects.filter(token_hash=digest).exists()
 
 
 def validate_playlist_seconds(value: int) -> None:

@@ -15,10 +15,16 @@ TV_GROUP = "tv-all"
 RELOAD_EVENT = "kiosk.reload"
 REVOKED_EVENT = "kiosk.revoked"
 PLAYLIST_EVENT = "kiosk.playlist"
+RECHECK_EVENT = "supervisor.recheck"
 
 
 def kiosk_group(token_id: int) -> str:
     return f"kiosk-{token_id}"
+
+
+def supervisor_group(user_id: int) -> str:
+    """Every board socket a user holds open (live/consumers.py SupervisorConsumer)."""
+    return f"user-{user_id}"
 
 
 def _send(group: str, event: dict) -> None:
@@ -49,6 +55,12 @@ def reload_all_screens(board_ids: Iterable[int] | None = None) -> None:
     if board_ids is not None:
         event["boards"] = sorted(board_ids)
     _send(TV_GROUP, event)
+
+
+def recheck_supervisor(user_id: int) -> None:
+    """The user's login or grants changed: their board sockets check again whether they may
+    still watch, and close if not."""
+    _send(supervisor_group(user_id), {"type": RECHECK_EVENT})
 
 
 def playlist_changed(token_id: int) -> None:

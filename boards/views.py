@@ -25,7 +25,7 @@ from boards import playlists
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import read_render
-from boards.models import Board, KioskToken, hash_token
+from boards.models import MAX_TOKEN_LENGTH, Board, KioskToken, RetiredKioskLink, hash_token
 from boards.presenters import board_view
 from boards.rendering import freshness_html, render_board
 from boards.tv_care import BoardHours
@@ -128,7 +128,7 @@ def tv(request: HttpRequest, token: str) -> HttpResponse:
     found = KioskToken.objects.find(token)
     if found is None:
         _refuse_unknown_token_guessing(request)
-        if KioskToken.objects.filter(token_hash=hash_token(token), revoked_at__isnull=False):
+        if len(token) <= MAX_TOKEN_LENGTH and RetiredKioskLink.was_linked(token):
             return render(request, "boards/unlinked.html", status=410)
         raise Http404
     KioskToken.objects.filter(pk=found.pk).update(last_seen_at=timezone.now())

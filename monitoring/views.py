@@ -15,9 +15,12 @@ def livez(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the system can serve fresh data, 503 otherwise; see monitoring/health.py."""
+    """200 when the system can serve fresh data, 503 otherwise; see monitoring/health.py.
+    The report (accounts, their modes, the failing part) is for those who may read /metrics;
+    anyone else gets the status alone."""
     healthy, report = health.check()
-    response = JsonResponse(report, status=200 if healthy else 503)
+    body = report if metrics.allowed(request) else {"ok": healthy}
+    response = JsonResponse(body, status=200 if healthy else 503)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -272,6 +272,11 @@ AXES_VERBOSE = False
 # their X-Forwarded-For is believed, to tell the client's address (wallboard/client_ip.py).
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES", [])
 AXES_CLIENT_IP_CALLABLE = "wallboard.client_ip.request_client_ip"
+# Pages at other origins than the server's own that may open its websockets (scheme, host and
+# port, e.g. https://wall.example.com where a proxy rewrites the Host): live/origin.py.
+WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
+# Public status-page sockets one client address may hold open on one web process.
+PUBLIC_WEBSOCKETS_PER_IP = env_int("PUBLIC_WEBSOCKETS_PER_IP", 50, minimum=1)
 RATELIMIT_IP_META_KEY = "wallboard.client_ip.request_client_ip"
 
 # Our own public routes are limited per client IP (django-ratelimit, counted in Redis).

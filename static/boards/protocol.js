@@ -13,6 +13,7 @@
  * Reconnect forever: the htmx ws extension retries only after close codes 1006/1011/1012/1013;
  * after any other close (daphne's 1000 after its websocket timeout, a proxy's 1001, ...)
  * this script reconnects with jittered backoff. 4001 means the screen was unlinked: stop.
+ * 4003 means the login or the grant ended: reload, into the login page or a plain 404.
  *
  * Other scripts of the page listen with Wallboard.onMessage(function (envelope) {...}),
  * called after each applied message, and read the server's clock with Wallboard.serverNow().
@@ -25,6 +26,7 @@
 
   var AUTO_RETRY_CODES = [1006, 1011, 1012, 1013];
   var UNLINKED = 4001;
+  var PERMISSION_ENDED = 4003;
   var body = document.body;
   var version = parseInt(body.getAttribute("data-version"), 10);
   var retries = 0;
@@ -133,6 +135,10 @@
     var code = event.detail.event.code;
     if (code === UNLINKED) {
       body.classList.add("is-unlinked");
+      return;
+    }
+    if (code === PERMISSION_ENDED) {
+      window.location.reload();
       return;
     }
     markDown();

@@ -16,12 +16,11 @@ from boards.models import Board, KioskToken
 from boards.screen_commands import kiosk_group
 from live import protocol
 from live.consumers import CLOSE_UNLINKED, PublicConsumer
+from tests.live.sockets import SAME_ORIGIN
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_loop")]
-
-ORIGIN = (b"origin", b"http://127.0.0.1")
 
 
 def _marker(message: str) -> tuple[int | None, int | None, str]:
@@ -44,7 +43,7 @@ async def _poll() -> str:
 
 async def _connect(path: str, *headers: tuple[bytes, bytes]) -> WebsocketCommunicator:
     """Connected, past the greeting (build id, a TV's header) that precedes the full state."""
-    communicator = WebsocketCommunicator(application, path, headers=[ORIGIN, *headers])
+    communicator = WebsocketCommunicator(application, path, headers=[*SAME_ORIGIN, *headers])
     connected, _ = await communicator.connect()
     assert connected
     assert protocol.decode(await communicator.receive_from()).kind == protocol.Kind.HELLO
@@ -103,7 +102,9 @@ async def test_the_page_can_ask_for_the_full_state_again(wallboard, tv_token):
 
 
 async def test_an_unknown_kiosk_token_is_refused(wallboard, tv_token):
-    communicator = WebsocketCommunicator(application, "/ws/wallboard/tv/wrong/", headers=[ORIGIN])
+    communicator = WebsocketCommunicator(
+        application, "/ws/wallboard/tv/wrong/", headers=SAME_ORIGIN
+    )
     connected, _ = await communicator.connect()
     assert not connected
 
@@ -150,7 +151,7 @@ async def test_a_supervisor_needs_the_board_granted(wallboard, tv_token):
     await sync_to_async(client.force_login)(user)
     cookie = (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode())
     communicator = WebsocketCommunicator(
-        application, "/ws/wallboard/boards/floor/", headers=[ORIGIN, cookie]
+        application, "/ws/wallboard/boards/floor/", headers=[*SAME_ORIGIN, cookie]
     )
     connected, _ = await communicator.connect()
     assert not connected
@@ -174,3 +175,15 @@ async def test_a_connected_tv_is_shown_connected_until_it_leaves(wallboard, tv_t
     assert connected_since([token.pk])[token.pk] is not None
     await tv.disconnect()
     assert connected_since([token.pk])[token.pk] is None
+
+
+async def test_one_address_holds_a_bounded_number_of_public_sockets(wallboard, tv_token, settings):
+    settings.PUBLIC_WEBSOCKETS_PER_IP = 2
+    await _poll()
+    first, second = [await _connect("/ws/status/floor/") for _ in range(2)]
+    third = WebsocketCommunicator(application, "/ws/status/floor/", headers=SAME_ORIGIN)
+    assert not (await third.connect())[0]
+    await first.disconnect()
+    again = await _connect("/ws/status/floor/")  # a closed one makes room
+    await again.disconnect()
+    await second.disconnect()

@@ -17,13 +17,13 @@ from boards import screen_commands as control
 from boards.models import Board, KioskToken, PlaylistEntry
 from live import protocol
 from live.consumers import CLOSE_UNLINKED
+from tests.live.sockets import SAME_ORIGIN
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
 from wallboard.build import build_id
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_loop")]
 
-ORIGIN = (b"origin", b"http://127.0.0.1")
 SALES, SUPPORT = 100134, 100135
 
 
@@ -58,7 +58,7 @@ def floor(wallboard, settings) -> Floor:
 
 async def _connect(plain: str) -> tuple[WebsocketCommunicator, str]:
     """A TV's socket and its greeting."""
-    tv = WebsocketCommunicator(application, f"/ws/wallboard/tv/{plain}/", headers=[ORIGIN])
+    tv = WebsocketCommunicator(application, f"/ws/wallboard/tv/{plain}/", headers=SAME_ORIGIN)
     connected, _ = await tv.connect()
     assert connected
     return tv, await tv.receive_from()
@@ -264,7 +264,7 @@ async def test_every_connection_starts_with_the_build_id(floor):
     hello = protocol.decode(greeting)
     assert (hello.kind, hello.fields) == (protocol.Kind.HELLO, expected)
     assert _title(greeting) == "Sales floor"
-    public = WebsocketCommunicator(application, "/ws/status/support/", headers=[ORIGIN])
+    public = WebsocketCommunicator(application, "/ws/status/support/", headers=SAME_ORIGIN)
     assert (await public.connect())[0]
     hello = protocol.decode(await public.receive_from())
     assert (hello.kind, hello.fields, hello.html) == (protocol.Kind.HELLO, expected, "")

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def healthz():
-    return Client().get("/healthz")
+    """As monitoring on the host asks (loopback: METRICS_ALLOWED_IPS), with the report."""
+    return Client().get("/healthz", REMOTE_ADDR="127.0.0.1")
 
 
 def polled(
@@ -168,3 +169,11 @@ def test_a_503_is_logged_as_a_warning_not_an_error(redis_client, console) -> Non
     lines = [line for line in console.getvalue().splitlines() if "/healthz" in line]
     assert any("WARNING django.request Service Unavailable: /healthz" in line for line in lines)
     assert not any(" ERROR " in line for line in lines)
+
+
+def test_anyone_else_gets_the_status_alone(redis_client) -> None:
+    add_account(61)
+    response = Client().get("/healthz", REMOTE_ADDR="203.0.113.5")
+    assert (response.status_code, response.json()) == (503, {"ok": False})
+    detailed = Client().get("/healthz", REMOTE_ADDR="127.0.0.1").json()
+    assert detailed["accounts"][0]["account_id"] == 61

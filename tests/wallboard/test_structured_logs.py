@@ -9,6 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from boards.models import Board, KioskToken
 from tests.live.conftest import live_loop  # noqa: F401  (a fixture)
+from tests.live.sockets import SAME_ORIGIN
 from tests.polling.helpers import DEMO_KEY, add_account, poll_now
 from tests.polling.test_poller import start_call
 from wallboard.asgi import application
@@ -67,9 +68,7 @@ async def test_each_websocket_open_and_close_is_one_line_with_board_and_audience
 
     board_id, token = await asyncio.to_thread(setup)
     await asyncio.to_thread(poll_now)
-    tv = WebsocketCommunicator(
-        application, f"/ws/wallboard/tv/{token}/", headers=[(b"origin", b"http://127.0.0.1")]
-    )
+    tv = WebsocketCommunicator(application, f"/ws/wallboard/tv/{token}/", headers=SAME_ORIGIN)
     assert (await tv.connect())[0]
     await tv.receive_from()
     await tv.disconnect()
