@@ -175,7 +175,7 @@ def used(bucket: str, client: redis.Redis | None = None) -> int:
 
 # While someone watches an account's boards, failed polls are retried at most this long
 # apart: its boards are live again within about that long after the upstream heals.
-WATCHED_BACKOFF_MAX_SECONDS = 4.0
+WATCHED_BACKOFF_MAX_SECONDS = 3.0
 
 
 def backoff_seconds(failures: int, interval: float, watched: bool = False) -> float:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.board import Tab, agent_card, load_id, open_board, page_version
-from tests.stack import ACCOUNT_ID, Stack
+from tests.stack import ACCOUNT_ID, Stack, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +116,27 @@ def test_it_follows_the_data_again_after_redis_lost_it(stack: Stack, tab: Tab) -
     finally:
         tab.page.close()
         stack.restart("web")  # the next tests get a web process without the old versions
+
+
+def test_a_watched_board_is_live_again_within_seconds_after_a_run_of_errors(
+    stack: Stack, tab: Tab
+) -> None:
+    page = open_board(tab, stack.tv_url())
+    freshness = page.locator("#freshness")
+    expect(freshness).to_have_attribute("data-state", "live")
+    stack.control("PUT", "/faults", {"rules": [{"kind": "status", "status": 500}]})
+    try:
+        expect(freshness).to_have_attribute("data-state", "stale", timeout=20_000)
+
+        # Failures enough for an unwatched account's backoff to be far past 5 s by now.
+        def failures() -> int:
+            return int(stack.redis.hget(f"wb:health:{ACCOUNT_ID}", "consecutive_failures") or 0)
+
+        wait_until(lambda: failures() >= 6, 40, "six failed polls in a row")
+    finally:
+        healed = time.monotonic()
+        stack.control("DELETE", "/faults")
+    expect(freshness).to_have_attribute("data-state", "live", timeout=15_000)
+    took = time.monotonic() - healed
+    print(f"live again {took:.1f} s after the upstream healed")
+    assert took <= 5.0
