@@ -30,28 +30,17 @@ Target: <= 10 s each, nothing lost. Prints a table and a final `RESULT {json}` l
 
 import argparse
 import contextlib
-import json
-import os
 import re
-import signal
-import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import CALLER, launch_browser, result_line, run_with_stack
+from playwright.sync_api import Page
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from tests.browser.board import Tab, open_board, open_tab
+from tests.stack import ACCOUNT_ID, Stack, StackError
 
-from tests.browser.board import Tab, open_board, open_tab  # noqa: E402
-from tests.stack import ACCOUNT_ID, Stack, StackError  # noqa: E402
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TARGETS = ("web", "worker", "beat", "redis", "sandbox")
-CALLER = 123  # a member of both demo queues: its calls change the TV and the public board
 REGISTRANT = 126  # Aisha: unregistered in the seed
 TARGET_SECONDS = 10.0
 ERROR_LINE = re.compile(r"\b(ERROR|CRITICAL)\b")
@@ -60,9 +49,9 @@ TRACEBACK = "Traceback (most recent call last)"
 LOG_PREFIX = re.compile(r"^[\d-]+ [\d:,.]+ ")
 IDS = re.compile(r"\[[0-9a-f-]{36}\]|\b\d{4,}\b")
 
-# What a board shows, read in one go (a function, not a string to eval: the page's CSP).
+# What a board shows, read in one go (a function, not a string to eval: the page's CSP). The
+# version is the one the page holds (static/boards/protocol.js keeps it on the body).
 PAGE_STATE = """() => {
-  const marker = document.getElementById("wb-version");
   const freshness = document.getElementById("freshness");
   const agents = {};
   document.querySelectorAll("[id^='agent-']").forEach((e) => {
@@ -78,8 +67,7 @@ PAGE_STATE = """() => {
     queues[e.id.slice(6)] = {numbers: numbers, counts: counts ? counts.textContent.trim() : null};
   });
   return {
-    version: marker ? parseInt(marker.getAttribute("data-version"), 10) : -1,
-    kind: marker ? marker.getAttribute("data-kind") : null,
+    version: parseInt(document.body.getAttribute("data-version") || "-1", 10),
     freshness: freshness ? freshness.getAttribute("data-state") : null,
     stale: document.body.classList.contains("is-stale"),
     disconnected: document.body.classList.contains("is-disconnected"),
@@ -88,26 +76,6 @@ PAGE_STATE = """() => {
     queues: queues,
   };
 }"""
-
-
-def launch_browser(playwright) -> Browser:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-def new_stack(workdir: Path) -> Stack:
-    """tests/stack.py's stack on a private redis-server (the machine's Redis stays untouched)."""
-    return Stack(workdir, private_redis=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def result_line(payload: dict) -> str:
-    return "RESULT " + json.dumps(payload, sort_keys=True)
 
 
 # ----------------------------------------------------------------------------- the truth
@@ -474,28 +442,6 @@ def run(args: argparse.Namespace, stack: Stack, playwright) -> list[DrillResult]
     finally:
         with contextlib.suppress(Exception):
             browser.close()
-
-
-def run_with_stack(name: str, args: argparse.Namespace, run_bench) -> tuple[Stack, object]:
-    """Start a stack and Playwright, run `run_bench(args, stack, playwright)`, and stop every
-    process whatever happens (an error, Ctrl-C or SIGTERM). Returns the stack and the result."""
-    stack = new_stack(Path(tempfile.mkdtemp(prefix=f"{name}-bench-")))
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        with sync_playwright() as playwright:
-            return stack, run_bench(args, stack, playwright)
-    except KeyboardInterrupt:
-        print("\ninterrupted: stopping every process")
-        raise SystemExit(130) from None
-    except StackError as error:
-        print(f"\nthe {name} bench's stack failed: {error}\n{stack.logs(chars=1500)}")
-        raise SystemExit(1) from None
-    finally:
-        stack.stop()
 
 
 def main() -> None:

@@ -8,13 +8,15 @@ What it starts (free ports, all loopback; cleaned up on exit, Ctrl-C or error):
   - a sandbox (`python -m sandbox --quiet-activity`: nothing moves unless we move it);
   - a migrated SQLite database in a temporary folder, `seed_demo` (DEBUG=true);
   - ONE web process pinned to core 1 (`taskset -c 1`), DEBUG=false, first daphne, then
-    uvicorn (`--ws websockets --ws-per-message-deflate false`); Redis db 13 and a
-    channel-layer prefix of this run's own (CHANNEL_LAYER_PREFIX);
+    uvicorn (`--ws websockets --ws-per-message-deflate false`); a Redis database of this
+    run's own (FANOUT_REDIS_URL, or the first empty one of a few on the local Redis) and a
+    channel-layer prefix of its own (CHANNEL_LAYER_PREFIX);
   - two viewer processes on core 0 (bench/fanout_clients.py).
 No Celery worker: this process IS the worker. Each update goes through the real chain:
 a call starts (or ends) on agent 123 through the sandbox's control API, then
-`polling.poller.poll_account` polls the account exactly as the worker task does
-(read API -> snapshot -> diff -> render every feed once -> `group_send` of `feed.update`).
+`polling.poller.poll_account` polls the account exactly as the worker task does (read API
+-> snapshot -> changed? -> `polling.publish` renders every feed once -> `group_send` of
+`feed.update`).
 The channel layer's `group_send` is wrapped to note when each feed's message is published;
 viewers note when they receive each version, so "latency" is publish -> receipt on one
 clock (CLOCK_MONOTONIC); "change -> publish" (the poll and render) is reported apart.
@@ -34,13 +36,11 @@ change every 2 s against N htmx-style pollers GETting /status/<slug>/ every 2 s.
 
 import argparse
 import contextlib
-import ctypes
 import json
 import multiprocessing
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,96 +51,54 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fanout_clients
+from common import CALLER, CLIENT_CPU, ROOT, SERVER_CPU, interrupt_on_sigterm, pct
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo import names as demo
+from tests.processes import (
+    Process,
+    free_port,
+    proc_cpu,
+    proc_fds,
+    proc_rss_mb,
+    proc_wait,
+    stop_all,
+    wait_http,
+)
+
 PY = sys.executable
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-ACCOUNT_ID = 61
-AGENT_PK = 123  # in both demo queues: every toggle changes the TV and the public board
-TV_TOKEN = "demo-floor-tv-kiosk-token-for-development-only"  # noqa: S105 - the demo's
-PUBLIC_SLUG = "support-status"
+ACCOUNT_ID = demo.SANDBOX_ACCOUNT_ID
+TV_TOKEN = demo.demo_kiosk_token()
+PUBLIC_SLUG = demo.DEMO_BOARDS["public"]
 # A database nobody else uses: FANOUT_REDIS_URL, or the first empty one of these. It must be
 # empty at the start; it is emptied at the end (only if our claim on it is still there).
 REDIS_BASE = "redis://127.0.0.1:6379"
 REDIS_CANDIDATES = (11, 10, 9, 8, 7, 6, 5, 13)
 CLAIM_KEY = "fanout-bench:owner"
 P95_LIMIT = 0.5
-SERVER_CPU = 1
-CLIENT_CPU = 0
 CLIENT_PROCESSES = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _die_with_parent() -> None:
-    """preexec_fn: SIGTERM this child if the benchmark dies, however it dies."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 # ----------------------------------------------------------------------------- processes
 
 
-@dataclass
-class Proc:
-    name: str
-    popen: subprocess.Popen
-    log: Path
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-    def tail(self, chars: int = 1500) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
-
-
-class Stack:
-    """Every process this run starts; `close` stops them all, whatever happened."""
+class Processes:
+    """Every process this run starts (tests/processes.py: each in a group of its own, which
+    Ctrl-C does not reach, and SIGTERMed should this process die); `close` stops them all,
+    whatever happened."""
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.procs: list[Proc] = []
+        self.procs: list[Process] = []
         self.clients: list[tuple[multiprocessing.Process, object]] = []
         self.redis_url: str | None = None
 
-    def start(self, name: str, argv: list[str], env: dict[str, str]) -> Proc:
-        log = self.workdir / f"{name}.log"
-        with log.open("ab") as out:
-            popen = subprocess.Popen(
-                argv,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # Ctrl-C reaches us only; we stop them in order
-                preexec_fn=_die_with_parent,
-            )
-        proc = Proc(name, popen, log)
+    def start(self, name: str, argv: list[str], env: dict[str, str]) -> Process:
+        proc = Process(name, argv, env, self.workdir / f"{name}.log", die_with_parent=True)
+        proc.start()
         self.procs.append(proc)
         return proc
 
-    def stop(self, proc: Proc) -> None:
+    def stop(self, proc: Process) -> None:
         proc.stop()
         if proc in self.procs:
             self.procs.remove(proc)
@@ -156,60 +114,12 @@ class Stack:
                 process.kill()
                 process.join(timeout=5)
         self.clients = []
-        for proc in reversed(self.procs):
-            proc.stop()
+        stop_all(reversed(self.procs))
         self.procs = []
-
-
-def wait_http(port: int, path: str, proc: Proc, seconds: float = 60) -> None:
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not proc.alive():
-            raise RuntimeError(f"{proc.name} exited:\n{proc.tail()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}{path}", timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{proc.name} did not answer {path} within {seconds:.0f} s:\n{proc.tail()}")
-
-
-def proc_cpu(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def proc_wait(pid: int) -> float:
-    """Seconds the process's threads spent runnable but waiting for a CPU (schedstat): how
-    much other work on the server's core delayed it."""
-    total = 0
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{task}/schedstat") as f:
-            total += int(f.read().split()[1])
-    return total / 1e9
-
-
-def proc_fds(pid: int) -> int:
-    try:
-        return len(os.listdir(f"/proc/{pid}/fd"))
-    except OSError:
-        return -1
 
 
 def sample(pid: int) -> tuple[float, float, int]:
     return time.monotonic(), proc_rss_mb(pid), proc_fds(pid)
-
-
-def proc_rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 # ------------------------------------------------------------------- the update driver
@@ -262,7 +172,7 @@ class Updates:
             if self.call_id is None:
                 response = self.http.post(
                     f"/accounts/{ACCOUNT_ID}/calls",
-                    json={"pk": AGENT_PK, "direction": "outbound", "peer": "+15550100"},
+                    json={"pk": CALLER, "direction": "outbound", "peer": "+15550100"},
                 )
                 response.raise_for_status()
                 self.call_id = response.json()["call_id"]
@@ -294,7 +204,7 @@ class Updates:
 
 
 class Clients:
-    def __init__(self, stack: Stack, port: int, updates: Updates) -> None:
+    def __init__(self, stack: Processes, port: int, updates: Updates) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.updates = updates
         self.conns = []
@@ -373,13 +283,6 @@ class Clients:
 # ------------------------------------------------------------------------ analysis
 
 
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
 @dataclass
 class Window:
     """Receipts of one measurement window, matched against what was published."""
@@ -452,7 +355,7 @@ class Window:
 class Server:
     kind: str
     port: int
-    proc: Proc
+    proc: Process
     env: dict[str, str]
 
     @property
@@ -473,7 +376,7 @@ def gc_reading(env: dict[str, str]) -> list[float] | None:
     return [float(x) for x in fields]
 
 
-def start_server(stack: Stack, kind: str, env: dict[str, str]) -> Server:
+def start_server(stack: Processes, kind: str, env: dict[str, str]) -> Server:
     port = free_port()
     app = env.get("FANOUT_APP", "wallboard.asgi:application")
     if kind == "daphne":
@@ -489,7 +392,7 @@ def start_server(stack: Stack, kind: str, env: dict[str, str]) -> Server:
         ]
     proc = stack.start(kind, ["taskset", "-c", str(SERVER_CPU), *argv], env)
     # Up means answering HTTP: /healthz is 503 here by design (no worker, no beat).
-    wait_http(port, "/", proc)
+    wait_http(proc, f"http://127.0.0.1:{port}/", timeout=60, ready=range(500))
     return Server(kind, port, proc, env)
 
 
@@ -732,19 +635,22 @@ def baseline(server: Server, clients: Clients, updates: Updates, args) -> Baseli
 # -------------------------------------------------------------------------- profile
 
 
-def start_profile(server: Server, args) -> tuple[subprocess.Popen, Path] | None:
+def start_profile(server: Server, args) -> tuple[Process, Path] | None:
     exe = Path(PY).with_name("py-spy")
     if not exe.exists():
         print("    (py-spy is not installed in the venv: no profile)")
         return None
-    out = Path(args.workdir) / f"profile-{server.kind}.txt"
-    popen = subprocess.Popen(
-        [str(exe), "record", "--pid", str(server.pid), "--rate", "250", "--format", "raw",
-         "--duration", str(args.updates + 1), "--output", str(out),
-         *(["--native"] if args.profile_native else ["--nonblocking"])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent,
-    )  # fmt: skip
-    return popen, out
+    workdir = Path(args.workdir)
+    out = workdir / f"profile-{server.kind}.txt"
+    argv = [
+        *(str(exe), "record", "--pid", str(server.pid), "--rate", "250", "--format", "raw"),
+        *("--duration", str(args.updates + 1), "--output", str(out)),
+        *(["--native"] if args.profile_native else ["--nonblocking"]),
+    ]
+    log = workdir / "py-spy.log"
+    profiler = Process("py-spy", argv, dict(os.environ), log, die_with_parent=True)
+    profiler.start()
+    return profiler, out
 
 
 def _frame_name(frame: str) -> str:
@@ -753,13 +659,10 @@ def _frame_name(frame: str) -> str:
     return f"{name} ({where.rsplit('/', 1)[-1]}" if where else name
 
 
-def finish_profile(profiler: tuple[subprocess.Popen, Path]) -> None:
-    popen, out = profiler
-    try:
-        popen.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        popen.kill()
-        popen.wait()
+def finish_profile(profiler: tuple[Process, Path]) -> None:
+    process, out = profiler
+    if not process.wait(30):  # it ends by itself after --duration
+        process.kill()
     if not out.exists():
         print("    (py-spy wrote no profile; ptrace not permitted?)")
         return
@@ -972,7 +875,7 @@ def environment(workdir: Path, sandbox_port: int, redis_url: str) -> dict[str, s
 
 
 def start_web(
-    stack: Stack, kind: str, env: dict[str, str], updates: Updates
+    stack: Processes, kind: str, env: dict[str, str], updates: Updates
 ) -> tuple[Server, Clients]:
     server = start_server(stack, kind, env)
     clients = Clients(stack, server.port, updates)
@@ -980,7 +883,7 @@ def start_web(
     return server, clients
 
 
-def stop_web(stack: Stack, server: Server, clients: Clients) -> None:
+def stop_web(stack: Processes, server: Server, clients: Clients) -> None:
     clients.abort()
     for process, conn in stack.clients:
         with contextlib.suppress(Exception):
@@ -1021,7 +924,7 @@ def release_redis_db(url: str | None) -> None:
             print(f"(!) {url} was not ours any more at the end: left as it is")
 
 
-def run(args: argparse.Namespace, stack: Stack) -> dict:
+def run(args: argparse.Namespace, stack: Processes) -> dict:
     redis_url = claim_redis_db()
     stack.redis_url = redis_url
     workdir = stack.workdir
@@ -1039,7 +942,7 @@ def run(args: argparse.Namespace, stack: Stack) -> dict:
     sandbox = stack.start(
         "sandbox", [PY, "-m", "sandbox", "--port", str(sandbox_port), "--quiet-activity"], env
     )
-    wait_http(sandbox_port, "/control/health", sandbox)
+    wait_http(sandbox, f"http://127.0.0.1:{sandbox_port}/control/health", timeout=60)
     for argv, e in (
         (["manage.py", "migrate", "--noinput", "-v", "0"], dev),
         (["manage.py", "seed_demo"], dev),
@@ -1048,7 +951,6 @@ def run(args: argparse.Namespace, stack: Stack) -> dict:
         subprocess.run([PY, *argv], cwd=ROOT, env=e, check=True, stdout=subprocess.DEVNULL)
 
     os.environ.update(dev)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -1088,12 +990,8 @@ def main() -> None:
     args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="fanout-bench-"))
     args.workdir = str(workdir)
-    stack = Stack(workdir)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    stack = Processes(workdir)
+    interrupt_on_sigterm()
     started = time.monotonic()
     try:
         results = run(args, stack)

@@ -1,11 +1,13 @@
 """Load clients of the fan-out benchmark (bench/fanout_bench.py): one process holds thousands
 of websocket viewers or htmx-style HTTP pollers on one asyncio loop.
 
-Viewers are a minimal RFC 6455 client on `asyncio.Protocol` (no per-message task, no
-decoding), so the clients cost a few µs per message and the server stays the bottleneck.
-Per received message a viewer records (viewer, version, kind, receive time, frame bytes);
-the version comes from the `wb-version` marker every versioned message starts with. Times
-are `time.monotonic()` (CLOCK_MONOTONIC, one clock for every process on the machine).
+Viewers are a minimal RFC 6455 client on `asyncio.Protocol` (no per-message task, the HTML
+never decoded), so the clients cost a few µs per message and the server stays the
+bottleneck. Per received message a viewer records (viewer, version, kind, receive time,
+frame bytes); kind and version come from the message's JSON envelope, its first line, read
+with `live.protocol.decode` (hello, full, diff, status, ...; -1 for a message without a
+version). Times are `time.monotonic()` (CLOCK_MONOTONIC, one clock for every process on
+the machine).
 
 A "stalled" viewer connects with a tiny receive buffer, takes its first full state, then
 stops reading (`pause_reading`): the TCP connection stays open, the kernel buffers fill and
@@ -27,8 +29,10 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
-VERSION_RE = re.compile(rb'data-version="(\d+)"')
-KIND_RE = re.compile(rb'data-kind="(\w+)"')
+import common  # noqa: F401 - puts the checkout on sys.path, here and in spawned clients
+
+from live import protocol
+
 STALLED_RCVBUF = 4096
 CONNECT_CONCURRENCY = 64
 CONNECT_TIMEOUT = 60.0
@@ -47,6 +51,18 @@ def _masked(opcode: int, payload: bytes) -> bytes:
     key = os.urandom(4)
     body = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
     return bytes([0x80 | opcode, 0x80 | len(payload)]) + key + body
+
+
+def envelope(message: bytes) -> tuple[int, str]:
+    """(version or -1, kind) of a message, from its first line alone: the HTML after it is
+    neither decoded nor parsed. Kind "other" for what is not a wallboard message."""
+    end = message.find(b"\n")
+    try:
+        decoded = protocol.decode((message if end < 0 else message[:end]).decode())
+    except (ValueError, KeyError):  # JSONDecodeError and UnicodeDecodeError included
+        return -1, "other"
+    version = decoded.version
+    return (-1 if version is None else version), decoded.kind.value
 
 
 class Viewer(asyncio.Protocol):
@@ -144,13 +160,9 @@ class Viewer(asyncio.Protocol):
                 self.transport.close()
 
     def _message(self, message: bytes, size: int, now: float) -> None:
-        head = message[:400]
-        match = VERSION_RE.search(head)
-        version = int(match.group(1)) if match else -1
-        kind = KIND_RE.search(head)
-        kind = kind.group(1).decode() if kind else "other"  # full, diff, status
+        version, kind = envelope(message)
         self.client.records.append((self.idx, version, kind, now, size))
-        if not self.ready.done() and match:  # the full state, not the greeting before it
+        if not self.ready.done() and version >= 0:  # the full state, not the hello before it
             self.ready.set_result(None)
 
 

@@ -13,9 +13,9 @@ random activity), so every change on the board is one of ours.
 Each change: a random pause (0-2 s, so changes fall anywhere between two polls), then agent
 123 answers an inbound call of the Sales queue (`POST /control/accounts/61/calls` with the
 queue: the sandbox fires USER_ANSWER); "visible" is when the page's websocket message that
-swapped agent 123's card to on_call was applied (htmx:wsAfterMessage, timestamped in the page
-with Date.now(): same machine clock). Then the call ends (DELETE: CALL_ENDED) and the board is
-awaited back. Modes, in this order on one stack:
+swapped agent 123's card to on_call was applied (the page's `wallboard:message` event,
+timestamped in the page with Date.now(): same machine clock). Then the call ends (DELETE:
+CALL_ENDED) and the board is awaited back. Modes, in this order on one stack:
   polling   no webhook configured: the regular 2 s polls only
   webhooks  the sandbox sends every event to the app's receiver (as `make run` sets it up):
             each event asks for an early poll (debounce 0.1 s, own budget slice)
@@ -30,7 +30,7 @@ import random
 import statistics
 import time
 
-from drills_bench import CALLER, launch_browser, pct, result_line, run_with_stack
+from common import CALLER, launch_browser, pct, result_line, run_with_stack
 from playwright.sync_api import Page
 
 from demo import names as demo
@@ -41,14 +41,14 @@ from tests.stack import Stack, StackError
 QUEUE = 100134  # Sales: agent 123 is a member
 MODES = ("polling", "webhooks")
 
-# Every applied websocket message: (ms since the epoch, agent 123's state, page version).
+# Every applied websocket message (static/boards/protocol.js dispatches `wallboard:message`
+# once it is swapped): (ms since the epoch, agent 123's state, the page's version).
 WATCH_AGENT = """
 window.__fresh = [];
-document.addEventListener("htmx:wsAfterMessage", function () {
+document.addEventListener("wallboard:message", function () {
   var card = document.getElementById("agent-AGENT_PK");
-  var marker = document.getElementById("wb-version");
   window.__fresh.push([Date.now(), card ? card.getAttribute("data-status") : null,
-                       marker ? parseInt(marker.getAttribute("data-version"), 10) : -1]);
+                       parseInt(document.body.getAttribute("data-version") || "-1", 10)]);
 });
 """.replace("AGENT_PK", str(CALLER))
 

@@ -25,7 +25,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -33,19 +32,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from drills_bench import pct, result_line
+from common import CLIENT_CPU, SERVER_CPU, pct, result_line, run_with_stack
 
 from demo import names as demo
-from tests.stack import ROOT, Stack, StackError
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-SERVER_CPU, CLIENT_CPU = 1, 0
-
-
-def proc_cpu(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+from tests.processes import proc_cpu
+from tests.stack import ROOT, Stack
 
 
 async def one_connection(
@@ -145,7 +136,7 @@ def run(args: argparse.Namespace, stack: Stack) -> list[dict]:
         ("json", f"/status/{slug}.json"),
         ("badge", f"/status/{slug}/badge/{queue_id}.svg"),
     ]
-    pid = stack.services["web"].process.pid  # type: ignore[union-attr]
+    pid = stack.services["web"].pid
     rows = []
     for name, path in cases:
         for conditional in (False, True):
@@ -196,21 +187,7 @@ def main() -> None:
             "PUBLIC_RATE_LIMIT": "1000000000/m",
         },
     )
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        rows = run(args, stack)
-    except KeyboardInterrupt:
-        print("\ninterrupted: stopping every process")
-        raise SystemExit(130) from None
-    except StackError as error:
-        print(f"\npublic bench failed: {error}\n{stack.logs(chars=1500)}")
-        raise SystemExit(1) from None
-    finally:
-        stack.stop()
+    _, rows = run_with_stack("public", args, run, stack=stack, browser=False)
     mode = (
         f"{args.seconds:g} s per case, {args.connections} keep-alive connections, "
         "one daphne (DEBUG=false)"

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -31,11 +30,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(ROOT))
+from common import ROOT, interrupt_on_sigterm
 
-from tests.sandbox_process import free_port  # noqa: E402
+from tests.processes import Process, ProcessError, free_port, redis_server_argv, wait_until
+
+BENCH = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -73,42 +72,35 @@ def plan(full: bool, redis_url: str) -> list[Bench]:
 
 
 class PrivateRedis:
+    """A throwaway redis-server (tests/processes.py) for the benches that take a URL."""
+
     def __init__(self, workdir: Path) -> None:
         self.port = free_port()
-        server = shutil.which("redis-server")
-        if server is None:
-            raise SystemExit("redis-server is not installed (the benches start private ones)")
-        self.process = subprocess.Popen(
-            [server, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no", "--dir", str(workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+        try:
+            argv = redis_server_argv(self.port, workdir)
+        except ProcessError as error:
+            raise SystemExit(f"{error}; the benches start private ones") from None
+        self.process = Process("redis", argv, dict(os.environ), workdir / "redis.log")
+        self.process.start()
         import redis
 
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with redis.Redis(port=self.port) as client:
-                    client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise SystemExit("the private redis-server did not start") from None
-                time.sleep(0.05)
+        def pings() -> bool:
+            self.process.check_alive()
+            with redis.Redis(port=self.port) as client:
+                return bool(client.ping())
+
+        try:
+            wait_until(pings, 10, "the private redis-server to answer PING")
+        except ProcessError as error:
+            self.stop()
+            raise SystemExit(f"the private redis-server did not start: {error}") from None
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.process.stop()
 
 
 def run_one(bench: Bench, workdir: Path) -> None:
@@ -342,11 +334,7 @@ def main() -> None:
     started = datetime.datetime.now(datetime.UTC)
     workdir = Path(tempfile.mkdtemp(prefix="bench-all-"))
     redis_server = PrivateRedis(workdir)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    interrupt_on_sigterm()
     benches = plan(args.full, redis_server.url)
     if args.only:
         wanted = set(args.only.split(","))

@@ -1,34 +1,32 @@
 """Start a real sandbox process on a free port and talk to its control API."""
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, Process, ProcessError, free_port, wait_http
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["ROOT", "RunningSandbox", "free_port", "start_sandbox"]
 
 
 @dataclass
 class RunningSandbox:
     port: int
-    process: subprocess.Popen
-    log: tempfile._TemporaryFileWrapper
+    service: Process
     http: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
         self.http = httpx.Client(base_url=self.root_url, timeout=10)
+
+    @property
+    def process(self) -> subprocess.Popen:
+        assert self.service.process is not None
+        return self.service.process
 
     @property
     def root_url(self) -> str:
@@ -49,43 +47,32 @@ class RunningSandbox:
 
     def stop(self) -> None:
         self.http.close()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        self.service.stop()
+        self.service.log_path.unlink(missing_ok=True)
 
     def log_tail(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")[-2000:]
+        return self.service.tail(2000)
 
 
 def start_sandbox(*args: str, env: dict[str, str] | None = None) -> RunningSandbox:
     port = free_port()
-    # A file, not a pipe: a chatty sandbox can never block on a full pipe nobody reads.
-    log = tempfile.NamedTemporaryFile(prefix="sandbox-", suffix=".log")  # noqa: SIM115
-    process = subprocess.Popen(
+    fd, log = tempfile.mkstemp(prefix="sandbox-", suffix=".log")
+    os.close(fd)
+    service = Process(
+        "sandbox",
         [sys.executable, "-m", "sandbox", "--port", str(port), *args],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        {**os.environ, **(env or {})},
+        Path(log),
+        port,
+        die_with_parent=True,  # should the test run die before its teardown
     )
-    sandbox = RunningSandbox(port=port, process=process, log=log)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = sandbox.log_tail()
-            sandbox.stop()
-            raise RuntimeError(f"sandbox exited: {tail}")
-        try:
-            if sandbox.http.get("/control/health").status_code == 200:
-                return sandbox
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    sandbox.stop()
-    raise RuntimeError("sandbox did not answer /control/health within 30 s")
+    service.start()
+    sandbox = RunningSandbox(port=port, service=service)
+    try:
+        wait_http(service, f"{sandbox.root_url}/control/health", timeout=30, http=sandbox.http)
+    except ProcessError as error:
+        # An exit's error holds the end of the log already; a timeout's does not.
+        message = f"{error}\n{sandbox.log_tail()}" if service.running else str(error)
+        sandbox.stop()
+        raise RuntimeError(message) from None
+    return sandbox

@@ -4,7 +4,8 @@ Like `make run`, but isolated: a sandbox, daphne, one Celery worker and Celery b
 SQLite file of their own in a temp folder, the tests' Redis database (tests/settings.py
 decides which; flushed when a stack starts and when it stops) and a channel-layer prefix of
 their own, so nothing reaches a `make run` on the same Redis. Each process runs in its own
-process group and writes to its own log file; `stop()` leaves nothing behind.
+process group and writes to its own log file (tests/processes.py); `stop()` leaves nothing
+behind.
 
     stack = Stack(workdir)
     stack.start()
@@ -20,32 +21,37 @@ import atexit
 import contextlib
 import os
 import secrets
-import shutil
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import httpx
 import redis
 
 from demo import names as demo
-from tests.sandbox_process import free_port
+from tests.processes import (
+    ROOT,
+    STOP_SECONDS,
+    Process,
+    ProcessError,
+    free_port,
+    redis_server_argv,
+    stop_all,
+    wait_http,
+    wait_until,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT_ID = demo.SANDBOX_ACCOUNT_ID
-STOP_SECONDS = 8.0
 CORE_SERVICES = ("sandbox", "web", "worker", "beat")
 # Every stack that is up, so a failing test can attach their logs (tests/browser/conftest.py).
 RUNNING: list["Stack"] = []
-
-
-class StackError(RuntimeError):
-    pass
+# One of the stack's processes (tests/processes.py), and what the stack raises: a process
+# that exited, or something that did not happen in time.
+Service = Process
+StackError = ProcessError
 
 
 @atexit.register
@@ -54,21 +60,6 @@ def _kill_leftovers() -> None:
     for stack in list(RUNNING):
         for service in stack.services.values():
             service.kill()
-
-
-def wait_until(
-    condition: Callable[[], object], timeout: float, what: str, *, every: float = 0.05
-) -> object:
-    """Poll `condition` until it returns something truthy; StackError after `timeout` s."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with contextlib.suppress(httpx.TransportError, redis.ConnectionError):
-            result = condition()
-            if result:
-                return result
-        if time.monotonic() > deadline:
-            raise StackError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(every)
 
 
 def procfile_daphne_options() -> tuple[str, ...]:
@@ -86,97 +77,6 @@ def procfile_daphne_options() -> tuple[str, ...]:
         else:
             options.append(word)
     return tuple(options)
-
-
-def redis_server_argv(port: int, workdir: Path) -> tuple[str, ...]:
-    """A throwaway redis-server on loopback: no snapshots, no append-only file, so a restart
-    after a kill -9 comes back empty, as a Redis without persistence does."""
-    server = shutil.which("redis-server")
-    if server is None:
-        raise StackError("redis-server is not installed (needed for a stack's private Redis)")
-    return (
-        *(server, "--bind", "127.0.0.1", "--port", str(port), "--save", ""),
-        *("--appendonly", "no", "--dir", str(workdir), "--daemonize", "no"),
-    )
-
-
-@dataclass
-class Service:
-    """One long-running process of the stack, restartable with the same command line."""
-
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log_path: Path
-    port: int | None = None
-    process: subprocess.Popen | None = None
-    _log: IO[bytes] | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self) -> None:
-        if self.running:
-            raise StackError(f"{self.name} is running already")
-        self._close_log()
-        self._log = self.log_path.open("ab")
-        self._log.write(f"--- {time.strftime('%H:%M:%S')} start: {' '.join(self.argv)}\n".encode())
-        self._log.flush()
-        self.process = subprocess.Popen(
-            self.argv,
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            # Its own process group: a kill reaches whatever it forked, and a Ctrl-C in the
-            # terminal reaches pytest alone, which then stops the stack in order.
-            start_new_session=True,
-        )
-
-    def kill(self) -> None:
-        """A crash: SIGKILL to the whole process group, no chance to clean up."""
-        self._signal(signal.SIGKILL)
-        self._reap(timeout=10)
-
-    def terminate(self) -> None:
-        self._signal(signal.SIGTERM)
-
-    def stop(self, deadline: float) -> None:
-        """After `terminate()`: wait until `deadline` (monotonic), then kill."""
-        if self.process is not None and self.process.poll() is None:
-            try:
-                self.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                self._signal(signal.SIGKILL)
-        self._reap(timeout=10)
-
-    def _signal(self, sig: signal.Signals) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, sig)  # the group outlives a dead leader's children
-
-    def _reap(self, timeout: float) -> None:
-        if self.process is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=timeout)
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)  # stragglers of the group
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def tail(self, chars: int = 3000) -> str:
-        if not self.log_path.exists():
-            return ""
-        with self.log_path.open("rb") as log:
-            log.seek(max(0, log.seek(0, os.SEEK_END) - chars))
-            return log.read().decode(errors="replace")
 
 
 @dataclass
@@ -332,17 +232,11 @@ class Stack:
         return service
 
     def stop_extra(self, name: str) -> None:
-        service = self.services.pop(name)
-        service.terminate()
-        service.stop(time.monotonic() + STOP_SECONDS)
+        self.services.pop(name).stop()
 
     def stop(self) -> None:
         """Stop every process: SIGTERM to all, a shared grace period, then SIGKILL."""
-        for service in self.services.values():
-            service.terminate()
-        deadline = time.monotonic() + STOP_SECONDS
-        for service in self.services.values():
-            service.stop(deadline)
+        stop_all(self.services.values(), STOP_SECONDS)
         with contextlib.suppress(redis.RedisError):
             self.redis.flushdb()
         self.redis.close()
@@ -373,17 +267,11 @@ class Stack:
         # /healthz answers 503 while the data is not fresh (no poll yet, sandbox down): the
         # web process is up all the same.
         ready = (200, 503) if url.endswith("/healthz") else (200,)
-
-        def answers() -> bool:
-            self._check_alive(service)
-            return self.http.get(url, timeout=2).status_code in ready
-
-        wait_until(answers, timeout, f"{service.name} to answer {url}")
+        wait_http(service, url, timeout=timeout, ready=ready, http=self.http)
 
     def _check_alive(self, *services: Service) -> None:
         for service in services or self.services.values():
-            if service.process is not None and not service.running:
-                raise StackError(f"{service.name} exited:\n{service.tail()}")
+            service.check_alive()
 
     def snapshot_state(self) -> tuple[int, float]:
         """(version, fetched_at) of the account's snapshot in Redis; (0, 0.0) before the first."""
