@@ -17,6 +17,7 @@ from wallboard.env import (
     env_str,
     env_url,
 )
+from wallboard.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A local .env fills in what the real environment leaves unset; it never overrides it.
@@ -197,36 +198,7 @@ METRICS_TOKEN = env_str("METRICS_TOKEN")
 METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", ["127.0.0.0/8", "::1"])
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {
-        "redact_secrets": {"()": "wallboard.access_log.RedactSecrets"},
-        "probe_answers_are_warnings": {"()": "wallboard.access_log.ProbeAnswersAreWarnings"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's own console handler (DEBUG only) prints paths unfiltered, kiosk tokens
-        # included ("Not Found: /tv/<token>/"): without it, django's records reach ours.
-        "django": {"handlers": [], "level": "INFO"},
-        "django.request": {"filters": ["probe_answers_are_warnings"]},
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
-        # One line per task received/succeeded and per beat send drowns everything else
-        # (a poll every 2 s per account); failures still log at WARNING and above.
-        "celery.app.trace": {"level": "WARNING"},
-        "celery.worker.strategy": {"level": "WARNING"},
-        "celery.beat": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(LOG_LEVEL)
 
 # --- TV screens (README "TV screens") -------------------------------------------------------
 # A playlist board stays on screen at least this many seconds (tests shorten it).
