@@ -869,6 +869,8 @@ def environment(workdir: Path, sandbox_port: int, redis_url: str) -> dict[str, s
         # Every poller here comes from one of 8 loopback addresses; real viewers each have
         # their own (30 GETs/min, under the default 120/m). The check itself still runs.
         "PUBLIC_RATE_LIMIT": "100000000/m",
+        # The same for the public sockets of the polling baseline (one address, many viewers).
+        "PUBLIC_WEBSOCKETS_PER_IP": "1000000",
         "LOG_LEVEL": "INFO",
         "FANOUT_STATIC_ROOT": str(workdir / "static"),
     }
