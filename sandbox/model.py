@@ -8,6 +8,7 @@ happened to bring the model up to date.
 
 import heapq
 import random
+import secrets
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class Model:
         self._heap: list[tuple[float, int, Callable[..., None], tuple[Any, ...]]] = []
         self._seq = 0
         self._ids = 0
+        # Call and message ids must be unique across restarts and resets, as the real
+        # service's are: the one thing the seed does not decide.
+        self.run = secrets.randbits(32)
         self._rngs: dict[str, random.Random] = {}
         self.queues = QueueEngine(self)
         self.activity = Activity(self)
@@ -91,7 +95,7 @@ class Model:
     def new_id(self, prefix: str, account_id: int) -> str:
         self._ids += 1
         suffix = self.rng("ids").getrandbits(24)
-        return f"{prefix}{self._ids:05d}-{account_id}-{suffix:06x}"
+        return f"{prefix}{self._ids:05d}-{account_id}-{self.run:08x}{suffix:06x}"
 
     def set_quiet(self, quiet: bool) -> None:
         if quiet != self.quiet:
