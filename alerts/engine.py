@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from alerts.models import AlertEvent, AlertRule, RuleKind
-from snapshots.models import ActiveAlert, QueueState, Snapshot, TodayCounts
+from boards import queue_figures
+from snapshots.models import ActiveAlert, QueueState, QueueToday, Snapshot, TodayCounts
 
 logger = logging.getLogger(__name__)
 
@@ -94,15 +95,25 @@ def judge(
         return Verdict(queue.agents_available == 0, f"No agent ready in {name}")
     if rule.kind == RuleKind.AVAILABLE_AT_OR_BELOW:
         return Verdict(queue.agents_available <= n, _available_message(queue, name, n))
+    counts = today.queues.get(queue.id, QueueToday()) if today else None
+    if rule.kind == RuleKind.CALLS_WAITING_ABOVE:
+        waiting = queue_figures.waiting(queue, counts).count  # an estimate without webhooks
+        if waiting is None:
+            return UNKNOWN
+        return Verdict(waiting > n, f"More than {n} waiting in {name}")
     if today is None:
         return UNKNOWN  # the other kinds need webhook events, and none came yet
-    counts = today.queues.get(queue.id)
+    if rule.kind == RuleKind.SERVICE_LEVEL_BELOW:
+        # The message names the limit, not the percentage: it must not change every call.
+        percent = counts.window(rule.board.service_window_minutes).percent
+        breached = percent is not None and percent < n
+        return Verdict(breached, f"Service level below {n} % in {name}")
     if rule.kind == RuleKind.ABANDONS_LAST_HOUR_ABOVE:
-        abandoned = counts.abandoned_last_hour if counts else 0
+        abandoned = counts.abandoned_last_hour
         message = f"{abandoned} abandoned in the last hour in {name} (limit {n})"
         return Verdict(abandoned > n, message)
     if rule.kind == RuleKind.WAITING_LONGER_THAN:
-        since = counts.oldest_waiting_since if counts else None
+        since = counts.oldest_waiting_since
         # Nobody waiting (or the events do not say): nothing to fire, and a past breach ends.
         # The message names the limit, not the growing wait: a ticking number would change
         # the snapshot every poll.

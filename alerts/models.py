@@ -23,6 +23,8 @@ class RuleKind(models.TextChoices):
     AVAILABLE_AT_OR_BELOW = "available_at_or_below", "Available agents at or below N"
     ABANDONS_LAST_HOUR_ABOVE = "abandons_last_hour_above", "Abandoned in the last hour above N"
     WAITING_LONGER_THAN = "waiting_longer_than", "A caller waiting longer than N seconds"
+    SERVICE_LEVEL_BELOW = "service_level_below", "Service level below N % (the board's window)"
+    CALLS_WAITING_ABOVE = "calls_waiting_above", "Calls waiting above N"
 
 
 # Kinds judged against a number the admin gives.
@@ -30,6 +32,8 @@ KINDS_WITH_THRESHOLD = {
     RuleKind.AVAILABLE_AT_OR_BELOW,
     RuleKind.ABANDONS_LAST_HOUR_ABOVE,
     RuleKind.WAITING_LONGER_THAN,
+    RuleKind.SERVICE_LEVEL_BELOW,
+    RuleKind.CALLS_WAITING_ABOVE,
 }
 
 
@@ -57,8 +61,8 @@ class AlertRule(models.Model):
     threshold = models.PositiveIntegerField(
         null=True,
         blank=True,
-        help_text="N: available agents, abandoned calls, or seconds waiting, by kind "
-        "(not used by “No agent ready”).",
+        help_text="N: available agents, abandoned calls, seconds waiting, a service level in "
+        "percent or calls waiting, by kind (not used by “No agent ready”).",
     )
     enabled = models.BooleanField(default=True)
     sound = models.BooleanField(
@@ -95,6 +99,8 @@ class AlertRule(models.Model):
             RuleKind.AVAILABLE_AT_OR_BELOW: "available ≤ {n}",
             RuleKind.ABANDONS_LAST_HOUR_ABOVE: "abandoned in the last hour > {n}",
             RuleKind.WAITING_LONGER_THAN: "waiting > {n} s",
+            RuleKind.SERVICE_LEVEL_BELOW: "service level < {n} %",
+            RuleKind.CALLS_WAITING_ABOVE: "calls waiting > {n}",
         }
         return f"{names[RuleKind(self.kind)].format(n=self.threshold)} ({where})"
 
@@ -116,6 +122,8 @@ class AlertRule(models.Model):
             errors["threshold"] = "“No agent ready” takes no number; leave it empty."
         if self.kind == RuleKind.WAITING_LONGER_THAN and self.threshold == 0:
             errors["threshold"] = "Waiting longer than 0 seconds would always fire; use 1 or more."
+        if self.kind == RuleKind.SERVICE_LEVEL_BELOW and not 1 <= (self.threshold or 0) <= 100:
+            errors["threshold"] = "A service level is a percentage: 1 to 100."
         if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
             errors["quiet_hours_end"] = "Give both ends of the quiet hours, or neither."
         elif self.quiet_hours_start is not None and self.quiet_hours_start == self.quiet_hours_end:

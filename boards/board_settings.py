@@ -21,6 +21,9 @@ class BoardSettings:
     poll_interval: float = 2.0
     is_public: bool = False
     public_shows_today: bool = False
+    service_window_minutes: int = 30
+    public_shows_service_level: bool = False
+    leaderboard_size: int = 0
 
     @classmethod
     def of(cls, board: Board) -> "BoardSettings":
@@ -36,6 +39,9 @@ class BoardSettings:
             poll_interval=board.account.poll_interval_seconds,
             is_public=board.is_public,
             public_shows_today=board.public_shows_today,
+            service_window_minutes=board.service_window_minutes,
+            public_shows_service_level=board.public_shows_service_level,
+            leaderboard_size=board.leaderboard_size,
         )
 
     def warning_level(self, queue_id: int) -> int:
@@ -48,3 +54,6 @@ class BoardSettings:
 
     def shows_today(self, audience: Audience) -> bool:
         return audience is not Audience.PUBLIC or self.public_shows_today
+
+    def shows_service_level(self, audience: Audience) -> bool:
+        return audience is not Audience.PUBLIC or self.public_shows_service_level

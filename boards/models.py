@@ -64,6 +64,21 @@ class Board(models.Model):
         help_text="Also show today's call counts (inbound, answered, abandoned) on the public "
         "status page. Needs webhooks; counts carry no personal data.",
     )
+    service_window_minutes = models.PositiveSmallIntegerField(
+        choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
+        default=30,
+        help_text="The rolling window of the service figures shown beside today's.",
+    )
+    public_shows_service_level = models.BooleanField(
+        default=False,
+        help_text="Also show the service level (today and the rolling window) on the public "
+        "status page, its JSON and badges. Needs webhooks.",
+    )
+    leaderboard_size = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text="Show the top N agents by calls answered today (0: no leaderboard).",
+    )
     # TV care (README "TV screens"): in the account's time zone, computed by the page.
     opens_at = models.TimeField(
         null=True,

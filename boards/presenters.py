@@ -8,10 +8,10 @@ all, TV views no phone numbers, supervisor views masked numbers (admins get them
 
 from dataclasses import dataclass, field
 
+from boards import queue_figures
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.view_models import (
-    AgentStatus,
     AgentView,
     AlertHistoryRow,
     AlertView,
@@ -22,6 +22,7 @@ from boards.view_models import (
     Sparkline,
 )
 from snapshots.models import (
+    WINDOWS,
     ActiveAlert,
     AgentState,
     AgentToday,
@@ -66,14 +67,6 @@ def queue_level(queue: QueueState, warning_at_or_below: int) -> tuple[Level, str
     return "ok", "Ready"
 
 
-def agent_status(agent: AgentState) -> AgentStatus:
-    if not agent.registered:
-        return "offline"
-    if agent.calls is None:
-        return "online"  # public data: online, but whether on a call is unknown
-    return "on_call" if agent.calls else "available"
-
-
 def agent_name(agent: AgentState) -> str:
     return agent.caller_id or f"{agent.first_name} {agent.last_name}".strip() or agent.extension
 
@@ -86,7 +79,7 @@ def agent_view(
     )
     counts = None if today is None else today.agents.get(agent.id, AgentToday())
     return AgentView(
-        agent.id, agent_name(agent), agent.extension, agent_status(agent), calls, counts
+        agent.id, agent_name(agent), agent.extension, agent.status, calls, counts, agent.state_since
     )
 
 
@@ -103,7 +96,7 @@ def _queue_view(
     audience: Audience,
     names: dict[int, str],
     history: list[int] | None,
-    today: TodayCounts | None,
+    counts: TodayCounts | None,
     alerts: tuple[AlertView, ...],
 ) -> QueueView:
     warning_at = board.warning_level(queue.id)
@@ -112,6 +105,10 @@ def _queue_view(
     members = None
     if detail and queue.member_ids is not None:
         members = tuple(sorted(names.get(pk, f"#{pk}") for pk in queue.member_ids))
+    of_queue = counts.queues.get(queue.id, QueueToday()) if counts else None
+    waiting = queue_figures.waiting(queue, of_queue)
+    shows_level = of_queue is not None and board.shows_service_level(audience)
+    window = board.service_window_minutes
     return QueueView(
         id=queue.id,
         name=queue.queue_name or queue.name,
@@ -127,8 +124,13 @@ def _queue_view(
         config=queue.config.model_dump() if detail and queue.config else None,
         members=members,
         sparkline=sparkline(history) if detail and history else None,
-        today=today.queues.get(queue.id, QueueToday()) if today else None,
+        today=of_queue if board.shows_today(audience) else None,
         alerts=alerts,
+        waiting=waiting,
+        estimated_wait_seconds=queue_figures.estimated_wait(queue, of_queue, waiting, window),
+        service=of_queue.service if shows_level else None,
+        recent=of_queue.window(window) if shows_level else None,
+        windows=tuple(of_queue.window(m) for m in WINDOWS) if shows_level and detail else (),
     )
 
 
@@ -190,9 +192,12 @@ def board_view(
     today = snapshot.today if board.shows_today(audience) else None
     alerts = queue_alerts(board, snapshot.alerts, audience)
     agents = None
+    leaders: tuple = ()
     if audience.sees_agents:
         chosen = visible_agents(board, snapshot.agents, queues)
         agents = sort_agents([agent_view(a, audience, today) for a in chosen])
+        if today is not None and board.leaderboard_size:
+            leaders = queue_figures.leaderboard(chosen, today, board.leaderboard_size, agent_name)
     return BoardView(
         board=board,
         audience=audience,
@@ -208,7 +213,7 @@ def board_view(
                 audience,
                 names,
                 extras.queue_series.get(q.id),
-                today,
+                snapshot.today,
                 alerts.get(q.id, ()),
             )
             for q in queues
@@ -217,4 +222,6 @@ def board_view(
         today=board_today(board, today) if today else None,
         today_date=today.date if today else None,
         alert_history=history,
+        leaderboard=leaders,
+        window_minutes=board.service_window_minutes,
     )

@@ -6,6 +6,7 @@ documented, versioned interface (docs/public-api.md).
 """
 
 import hashlib
+import time
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -19,8 +20,9 @@ from boards.view_models import QueueView
 from boards.views import per_ip_limit, public_board
 from snapshots import store
 from snapshots.freshness import Freshness
-from snapshots.models import QueueToday
+from snapshots.models import QueueToday, ServiceLevel
 
+SCHEMA = 2
 PUBLIC_MAX_AGE = 5
 BADGE_COLOURS = {"ok": "#2fc596", "warning": "#f0e442", "alert": "#e495c2", "stale": "#98a2b3"}
 
@@ -56,8 +58,25 @@ def _public_today(today: QueueToday | None) -> dict | None:
     }
 
 
-def _public_queue(queue: QueueView) -> dict:
+def _public_level(level: ServiceLevel) -> dict:
+    percent, asa = level.percent, level.asa_seconds
     return {
+        "window": level.window,
+        "threshold_seconds": level.threshold_seconds,
+        "target_percent": level.target_percent,
+        "percent": None if percent is None else round(percent, 1),
+        "offered": level.offered,
+        "answered": level.answered,
+        "answered_within_threshold": level.answered_within_threshold,
+        "abandoned": level.abandoned,
+        "short_abandoned": level.short_abandoned,
+        "asa_seconds": None if asa is None else round(asa, 1),
+    }
+
+
+def _public_queue(queue: QueueView, now: float) -> dict:
+    since = queue.waiting.since
+    data = {
         "id": queue.id,
         "name": queue.name,
         "open": queue.is_ready,
@@ -67,19 +86,29 @@ def _public_queue(queue: QueueView) -> dict:
         "agents_available": queue.agents_available,
         "agents_on_call": queue.agents_on_call,
         "agents_online": queue.agents_online,
+        "calls_waiting": queue.waiting.count,
+        "calls_waiting_estimated": queue.waiting.estimated,
+        "longest_wait_seconds": None if since is None else max(0, int(now - since)),
+        "estimated_wait_seconds": queue.estimated_wait_seconds,
         "today": _public_today(queue.today),
     }
+    if queue.service is not None and queue.recent is not None:  # the board opts in
+        data["service_level"] = _public_level(queue.service)
+        data["service_level_recent"] = _public_level(queue.recent)
+    return data
 
 
 @per_ip_limit
 def public_json(request: HttpRequest, slug: str) -> HttpResponse:
     board = public_board(slug)
     queues, stale = _public_queues(board)
+    now = time.time()
     data = {
+        "schema": SCHEMA,
         "board": board.slug,
         "title": board.title,
         "stale": stale,
-        "queues": [_public_queue(q) for q in queues],
+        "queues": [_public_queue(q, now) for q in queues],
     }
     return _cacheable(request, JsonResponse(data))
 
@@ -88,8 +117,11 @@ def badge_message(queue: QueueView, stale: bool) -> tuple[str, str]:
     """The badge's right half and its colour: what a visitor needs before calling."""
     if stale:
         return "status unknown", BADGE_COLOURS["stale"]
+    waiting = queue.waiting.count or 0
     if not queue.is_ready:
         message = "closed"
+    elif waiting:
+        message = f"open · {waiting} waiting"
     elif queue.agents_available == 0:
         message = "open · all busy"
     else:

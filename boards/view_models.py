@@ -9,10 +9,9 @@ from typing import Literal
 
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
-from snapshots.models import AgentToday, QueueToday
+from snapshots.models import AgentStatus, AgentToday, QueueToday, ServiceLevel
 
 Level = Literal["ok", "warning", "alert"]
-AgentStatus = Literal["available", "on_call", "online", "offline"]
 
 STATUS_LABELS: dict[AgentStatus, str] = {
     "available": "Available",
@@ -49,6 +48,7 @@ class AgentView:
     status: AgentStatus
     calls: tuple[CallView, ...]
     today: AgentToday | None = None  # None: no webhook counts (or not for this audience)
+    state_since: float | None = None  # since when in this status (None: not known yet)
 
     @property
     def status_label(self) -> str:
@@ -115,6 +115,34 @@ class AlertHistoryRow:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """Calls waiting in a queue now."""
+
+    count: int | None  # None: unknown (public data without webhooks)
+    estimated: bool  # from the poll (no webhooks): shown as an estimate
+    since: float | None  # the longest current wait's start (from the events only)
+
+
+NOT_KNOWN = Waiting(None, True, None)
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    rank: int
+    name: str
+    answered: int
+    talk_seconds: int
+    aht_seconds: float | None
+
+
+def service_state(level: ServiceLevel | None) -> Literal["met", "below", "none"]:
+    """Against the target: "met", "below", or "none" while no call was offered."""
+    if level is None or level.meets_target is None:
+        return "none"
+    return "met" if level.meets_target else "below"
+
+
+@dataclass(frozen=True)
 class QueueView:
     id: int
     name: str
@@ -132,6 +160,25 @@ class QueueView:
     sparkline: Sparkline | None = None
     today: QueueToday | None = None
     alerts: tuple[AlertView, ...] = ()  # unacknowledged first; always empty for the public
+    waiting: Waiting = NOT_KNOWN
+    estimated_wait_seconds: int | None = None
+    # Service level today and in the board's rolling window; None where not shown.
+    service: ServiceLevel | None = None
+    recent: ServiceLevel | None = None
+    windows: tuple[ServiceLevel, ...] = ()  # every rolling window (supervisor and admin)
+
+    @property
+    def service_state(self) -> str:
+        return service_state(self.service)
+
+    @property
+    def recent_state(self) -> str:
+        return service_state(self.recent)
+
+    @property
+    def service_columns(self) -> tuple[ServiceLevel, ...]:
+        """Today, then each rolling window: the supervisor's table."""
+        return (self.service, *self.windows) if self.service else ()
 
     @property
     def alert_state(self) -> Literal["", "active", "acknowledged"]:
@@ -178,6 +225,24 @@ class BoardView:
     today_date: str | None = None
     # The board's latest alerts, newest first: supervisor and admin only (None for others).
     alert_history: tuple[AlertHistoryRow, ...] | None = None
+    leaderboard: tuple[LeaderRow, ...] = ()
+    window_minutes: int = 30  # the board's rolling window
+
+    @property
+    def service(self) -> ServiceLevel | None:
+        return self.today.service if self.today else None
+
+    @property
+    def recent(self) -> ServiceLevel | None:
+        return self.today.window(self.window_minutes) if self.today else None
+
+    @property
+    def service_state(self) -> str:
+        return service_state(self.service)
+
+    @property
+    def recent_state(self) -> str:
+        return service_state(self.recent)
 
     @property
     def shows_agents(self) -> bool:

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from polling import overlay, publish, schedule
 from polling.outcome import Outcome, PollResult
-from snapshots import diff, history, store
+from snapshots import diff, history, store, time_in_state
 from snapshots.models import Snapshot, StoredSnapshot
 from wallboard.build import build_id
 
@@ -31,6 +31,7 @@ def store_poll(
         previous = store.read_snapshot(account_id)
         old = previous.snapshot if previous else None
         fresh = diff.carry_call_starts(old, snapshot, tolerance)
+        fresh = time_in_state.carry_state_since(old, fresh, fetched_at)
         fresh = overlay.apply(fresh, old, fetched_at)
         result = _write(account_id, previous, fresh, fetched_at, next_due, interval=interval)
         if result.outcome is not Outcome.SUPERSEDED:

@@ -29,10 +29,14 @@ def sandbox(sandbox_process: RunningSandbox) -> RunningSandbox:
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
     """The tests' own Redis database, emptied before and after each test that asks for it."""
+    from service import today
+
     client = redis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
     client.flushdb()
+    today.forget()  # what this process remembers of Redis' tallies
     yield client
     client.flushdb()
+    today.forget()
     client.close()
 
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "boards",
     "webhooks",
     "alerts",
+    "service",
     "monitoring",
     "demo",
 ]

@@ -2,10 +2,11 @@
 
 The row is written in a transaction with the receiver's counters; a second delivery of the
 same event hits the unique `dedup_key` and is only counted. Once the row is committed the
-account's cached counts are dropped and, for call and queue events, `upstream_changed` is
-sent (webhooks/signals.py: the poller asks for an early poll). Those two need Redis; when it
-is down the event stays stored and the sender still gets its 200 (the next regular poll and
-the cache's short life catch up).
+account's event generation moves on (webhooks/generation.py: the service tally reads the new
+event) and, for call and queue events, `upstream_changed` is sent (webhooks/signals.py: the
+poller asks for an early poll). Those two need Redis; when it is down the event stays stored
+and the sender still gets its 200 (the next regular poll, and the tally's once-a-minute look
+for events, catch up).
 """
 
 import logging
@@ -17,7 +18,7 @@ import redis
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from webhooks import counts_cache, metrics
+from webhooks import generation, metrics
 from webhooks.models import WebhookEvent, WebhookReceiver
 from webhooks.signals import upstream_changed
 from webhooks.validation import MAX_CLOCK_SKEW_SECONDS, WebhookPayload
@@ -118,14 +119,14 @@ def store(receiver: WebhookReceiver, payload: WebhookPayload, received: float) -
 
 def after_commit(account_id: int, event_name: str) -> None:
     try:
-        counts_cache.invalidate(account_id)
+        generation.bump(account_id)
         if event_name in EARLY_POLL_EVENTS:
             upstream_changed.send(sender=WebhookEvent, account_id=account_id)
     except (redis.RedisError, kombu.exceptions.OperationalError) as exc:
         metrics.count_note("after_commit_failed")
         logger.warning(
             "webhook event stored but Redis is unavailable (%s) account=%s event=%s: "
-            "no early poll, counts refresh within a minute",
+            "no early poll, counted within a minute",
             type(exc).__name__,
             account_id,
             event_name,

@@ -6,7 +6,8 @@ from django import template
 from django.utils.html import format_html
 
 from boards import fitting
-from boards.view_models import AgentView
+from boards.view_models import AgentView, service_state
+from snapshots.models import ServiceLevel
 
 register = template.Library()
 
@@ -20,7 +21,10 @@ ICONS: dict[str, dict[str, str]] = {
     "alarm": {"active": "⚑", "acknowledged": "✔"},
     "history": {"open": "⚑", "cleared": "✔"},
     "notice": {"waiting": "…", "limited": "◐"},
+    "target": {"met": "✔", "below": "▼", "none": "\u2013"},
 }
+# What a service level is against its target, in words (never colour alone).
+TARGET_WORDS = {"met": "Met", "below": "Below target", "none": "No calls yet"}
 UNKNOWN_ICON = "•"
 
 
@@ -58,6 +62,49 @@ def epoch_time(value: float | None) -> str:
 def percent(rate: float | None) -> str:
     """A rate (0..1) as "7.3 %"; a dash when there is none (no call yet)."""
     return "\u2013" if rate is None else f"{100 * rate:.1f} %"
+
+
+@register.filter
+def percent_figure(value: float | None, digits: int = 0) -> str:
+    """A percentage (0..100) as "86 %"; a dash when there is none (no call offered)."""
+    return "\u2013" if value is None else f"{value:.{int(digits)}f} %"
+
+
+@register.filter
+def target_word(state: str) -> str:
+    return TARGET_WORDS.get(state, "")
+
+
+@register.filter(name="service_state")
+def service_state_of(level: ServiceLevel | None) -> str:
+    return service_state(level)
+
+
+@register.filter
+def window_label(window: str) -> str:
+    """ "today" -> "Today", "30m" -> "30 min"."""
+    return "Today" if window == "today" else f"{window.removesuffix('m')} min"
+
+
+@register.filter
+def seconds(value: float | None) -> str:
+    """A mean time (speed of answer, handle time) as m:ss; a dash when there is none."""
+    return "\u2013" if value is None else duration(round(value))
+
+
+@register.filter
+def about_wait(value: int | None) -> str:
+    """An estimated wait as a visitor reads it: "no wait", "about 3 min"."""
+    if value is None:
+        return ""
+    if value <= 0:
+        return "no wait"
+    if value < 60:
+        return "under a minute"
+    minutes = round(value / 60)
+    if minutes < 60:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60:02d} min"
 
 
 @register.filter

@@ -74,6 +74,8 @@ def board_form(board, **rule) -> dict[str, object]:
         "business_days": ["1", "2", "3", "4", "5"],
         "night_mode": "on",
         "daily_reload_hour": "4",
+        "service_window_minutes": "30",
+        "leaderboard_size": "0",
     }
     for prefix, total in (("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
         data |= {

@@ -6,7 +6,6 @@ import pytest
 
 from alerts import engine
 from alerts.models import AlertEvent, RuleKind
-from snapshots.models import QueueToday
 from tests.alerts.helpers import (
     ACCOUNT,
     NOON_UTC,
@@ -17,6 +16,7 @@ from tests.alerts.helpers import (
     snapshot,
     today,
 )
+from tests.boards.factories import queue_today
 
 pytestmark = pytest.mark.django_db
 HOOK = "https://hooks.example.com/services/T000/B000/secret"
@@ -75,10 +75,10 @@ def test_available_at_or_below_fires_at_the_threshold_and_not_above() -> None:
 
 def test_abandons_above_fires_past_the_limit_with_the_count_in_the_message() -> None:
     make_rule(make_board(), RuleKind.ABANDONS_LAST_HOUR_ABOVE, threshold=2)
-    at_limit = today(sales=QueueToday(abandoned=9, abandoned_last_hour=2))
+    at_limit = today(sales=queue_today(abandoned=9, abandoned_last_hour=2))
     assert evaluate(snapshot(today=at_limit)) == []
 
-    over = today(sales=QueueToday(abandoned=9, abandoned_last_hour=3))
+    over = today(sales=queue_today(abandoned=9, abandoned_last_hour=3))
     alerts = evaluate(snapshot(today=over))
     assert [(a.queue_id, a.message) for a in alerts] == [
         (SALES, "3 abandoned in the last hour in Sales (limit 2)")
@@ -91,7 +91,7 @@ def test_rules_on_webhook_counts_wait_while_there_are_none() -> None:
     assert evaluate(snapshot(today=None)) == []
     assert not AlertEvent.objects.exists()
 
-    fired = evaluate(snapshot(today=today(sales=QueueToday(abandoned_last_hour=1))))
+    fired = evaluate(snapshot(today=today(sales=queue_today(abandoned_last_hour=1))))
     assert len(fired) == 1
     # The counts vanish (webhook data gone): the open alert is kept as it was, not cleared.
     assert evaluate(snapshot(today=None), NOON_UTC + 5) == fired
@@ -100,7 +100,7 @@ def test_rules_on_webhook_counts_wait_while_there_are_none() -> None:
 
 def test_waiting_longer_than_fires_once_the_oldest_caller_waited_past_the_limit() -> None:
     make_rule(make_board(), RuleKind.WAITING_LONGER_THAN, threshold=120)
-    waiting = today(support=QueueToday(oldest_waiting_since=NOON_UTC - 100))
+    waiting = today(support=queue_today(oldest_waiting_since=NOON_UTC - 100))
     assert evaluate(snapshot(today=waiting)) == []
 
     alerts = evaluate(snapshot(today=waiting), NOON_UTC + 21)
@@ -110,7 +110,7 @@ def test_waiting_longer_than_fires_once_the_oldest_caller_waited_past_the_limit(
     # The message does not tick with the wait: the snapshot stays the same poll after poll.
     assert evaluate(snapshot(today=waiting), NOON_UTC + 60) == alerts
 
-    nobody_waiting = today(support=QueueToday(oldest_waiting_since=None))
+    nobody_waiting = today(support=queue_today(oldest_waiting_since=None))
     assert evaluate(snapshot(today=nobody_waiting), NOON_UTC + 61) == []
     assert not AlertEvent.objects.open().exists()
 

@@ -2,11 +2,14 @@
 
 from boards.board_settings import BoardSettings
 from snapshots.models import (
+    WINDOWS,
     ActiveCall,
     AgentState,
     HealthState,
     QueueConfig,
     QueueState,
+    QueueToday,
+    ServiceLevel,
     Snapshot,
     StoredSnapshot,
 )
@@ -75,3 +78,29 @@ def settings(**overrides) -> BoardSettings:
     }
     values.update(overrides)
     return BoardSettings(**values)
+
+
+def queue_today(
+    *,
+    answered: int = 0,
+    abandoned: int = 0,
+    timed_out: int = 0,
+    not_answered: int = 0,
+    within: int | None = None,
+    short_abandoned: int = 0,
+    abandoned_last_hour: int = 0,
+    **fields,
+) -> QueueToday:
+    """A queue's day in the counts that matter to a test; every answer within the threshold
+    unless `within` says otherwise."""
+    level = ServiceLevel(
+        answered=answered,
+        answered_within_threshold=answered if within is None else within,
+        abandoned=abandoned,
+        short_abandoned=short_abandoned,
+        timed_out=timed_out,
+        not_answered=not_answered,
+    )
+    recent = {m: ServiceLevel(window=f"{m}m") for m in WINDOWS}
+    recent[60] = ServiceLevel(window="60m", abandoned=abandoned_last_hour)
+    return QueueToday(service=level, recent=recent, **fields)

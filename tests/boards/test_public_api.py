@@ -8,8 +8,8 @@ import pytest
 from accounts.models import Voice360Account
 from boards.models import Board
 from snapshots import store
-from snapshots.models import QueueToday, Snapshot, TodayCounts
-from tests.boards.factories import agent, call, queue
+from snapshots.models import Snapshot, TodayCounts
+from tests.boards.factories import agent, call, queue, queue_today
 
 XSS = "<Sales & \"Co\" 'x'>"
 PEER = "+15551234567"
@@ -124,7 +124,7 @@ def _with_today(board: Board, opt_in: bool) -> None:
     board.public_shows_today = opt_in
     board.save()
     stored = store.read_snapshot(61)
-    counts = QueueToday(inbound=8, answered=6, abandoned=2)
+    counts = queue_today(inbound=8, answered=6, abandoned=2)
     today = TodayCounts(
         date="2027-01-15", time_zone="UTC", total=counts, queues={100134: counts}, agents={}
     )

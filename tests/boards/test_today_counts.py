@@ -5,12 +5,12 @@ from boards.audience import Audience
 from boards.presenters import board_view
 from boards.rendering import render_board
 from boards.templatetags.boards_extras import percent
-from snapshots.models import AgentToday, QueueToday, TodayCounts
-from tests.boards.factories import NOW, agent, queue, settings, stored
+from snapshots.models import AgentToday, TodayCounts
+from tests.boards.factories import NOW, agent, queue, queue_today, settings, stored
 
-SALES = QueueToday(inbound=40, answered=36, abandoned=3, timed_out=1, not_answered=2)
-SUPPORT = QueueToday(inbound=10, answered=9, abandoned=1, oldest_waiting_since=NOW - 42)
-TOTAL = QueueToday(inbound=55, answered=48, abandoned=4, timed_out=1, not_answered=2)
+SALES = queue_today(inbound=40, answered=36, abandoned=3, timed_out=1, not_answered=2)
+SUPPORT = queue_today(inbound=10, answered=9, abandoned=1, oldest_waiting_since=NOW - 42)
+TOTAL = queue_today(inbound=55, answered=48, abandoned=4, timed_out=1, not_answered=2)
 
 
 def counts() -> TodayCounts:
@@ -79,7 +79,7 @@ def test_the_public_page_shows_counts_only_when_the_board_opts_in():
 def test_the_tv_and_supervisor_pages_render_the_counts():
     tv = render_board(board_view(settings(), snapshot(counts()), Audience.TV)).body
     assert "Calls in" in tv and "<dd>55</dd>" in tv
-    assert "36 answered" in tv and "3 abandoned (7.5 %)" in tv
+    assert "36 answered" in tv and "3 abandoned (7.1 %)" in tv  # of 42 offered
     assert "12↙ 3↗" in tv
     supervisor = render_board(board_view(settings(), snapshot(counts()), Audience.SUPERVISOR)).body
     assert "1 timed out" in supervisor and "2 not answered" in supervisor

@@ -1,7 +1,8 @@
 import pytest
 
 from snapshots.diff import carry_call_starts, changed
-from snapshots.models import ActiveAlert, QueueToday, TodayCounts
+from snapshots.models import ActiveAlert, TodayCounts
+from tests.boards.factories import queue_today
 from tests.snapshots.builders import (
     FETCHED_AT,
     agent,
@@ -92,7 +93,7 @@ def _with_overlay(snap, today=None, alerts=()):
 
 def test_todays_counts_moving_is_a_change_and_the_same_counts_are_not():
     def counts(inbound: int) -> TodayCounts:
-        totals = QueueToday(inbound=inbound)
+        totals = queue_today(inbound=inbound)
         return TodayCounts(
             date="2027-01-15", time_zone="UTC", total=totals, queues={1: totals}, agents={}
         )

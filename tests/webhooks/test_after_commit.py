@@ -6,9 +6,9 @@ import json
 import pytest
 
 from polling.early import debounce_key
+from service import today
 from tests.webhooks.helpers import ACCOUNT, payload, post
 from wallboard.redis import get_redis
-from webhooks import today
 from webhooks.models import WebhookEvent
 
 

@@ -140,15 +140,18 @@ def test_the_sandbox_deliveries_drive_todays_counts_and_the_board(hooks):
     )
     counts = today(hooks)
     queue = counts["queues"][str(queue_id)]
-    assert {k: queue[k] for k in ("inbound", "answered", "abandoned", "abandoned_last_hour")} == {
-        "inbound": 3,
+    level = queue["service"]
+    assert queue["inbound"] == 3
+    assert {k: level[k] for k in ("answered", "abandoned", "timed_out", "not_answered")} == {
         "answered": 1,
         "abandoned": 1,
-        "abandoned_last_hour": 1,
+        "timed_out": 0,
+        "not_answered": 0,
     }
-    assert (queue["timed_out"], queue["not_answered"]) == (0, 0)
-    assert queue["oldest_waiting_since"] is not None
-    assert list(counts["agents"].values()) == [{"answered": 1, "placed": 0}]
+    assert queue["recent"]["60"]["abandoned"] == 1
+    assert (queue["calls_waiting"], queue["oldest_waiting_since"] is not None) == (1, True)
+    ((agent_counts),) = counts["agents"].values()
+    assert (agent_counts["answered"], agent_counts["placed"]) == (1, 0)
 
     # The early poll puts the same counts on the account's snapshot, which boards show.
     def snapshot_counts() -> dict | None:
