@@ -9,7 +9,7 @@ from typing import Literal
 
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
-from snapshots.models import AgentStatus, AgentToday, QueueToday, ServiceLevel
+from snapshots.models import WINDOWS, AgentStatus, AgentToday, QueueToday, ServiceLevel
 
 Level = Literal["ok", "warning", "alert"]
 
@@ -135,10 +135,13 @@ class LeaderRow:
     aht_seconds: float | None
 
 
-def service_state(level: ServiceLevel | None) -> Literal["met", "below", "none"]:
-    """Against the target: "met", "below", or "none" while no call was offered."""
-    if level is None or level.meets_target is None:
+def service_state(level: ServiceLevel | None) -> Literal["met", "below", "none", "mixed"]:
+    """Against the target: "met", "below", "none" while no call was offered, "mixed" for
+    queues together whose targets differ (each queue says it on its own tile)."""
+    if level is None or level.percent is None:
         return "none"
+    if level.meets_target is None:
+        return "mixed"
     return "met" if level.meets_target else "below"
 
 
@@ -174,6 +177,11 @@ class QueueView:
     @property
     def recent_state(self) -> str:
         return service_state(self.recent)
+
+    @property
+    def all_windows(self) -> tuple[ServiceLevel, ...]:
+        """The rolling windows a tile may show: every one where known, else the board's."""
+        return self.windows or ((self.recent,) if self.recent else ())
 
     @property
     def service_columns(self) -> tuple[ServiceLevel, ...]:
@@ -235,6 +243,15 @@ class BoardView:
     @property
     def recent(self) -> ServiceLevel | None:
         return self.today.window(self.window_minutes) if self.today else None
+
+    @property
+    def window(self) -> str:
+        return f"{self.window_minutes}m"
+
+    @property
+    def windows(self) -> tuple[ServiceLevel, ...]:
+        """Every rolling window of the board's queues together (the supervisor's picker)."""
+        return tuple(self.today.window(m) for m in WINDOWS) if self.today else ()
 
     @property
     def service_state(self) -> str:

@@ -14,12 +14,16 @@ consecutive versions and a viewer can spot a gap. A write names the version it w
 against; if another poll wrote in between, it is refused instead of overwriting newer data.
 """
 
+import logging
 from dataclasses import dataclass
 
 import redis
+from pydantic import ValidationError
 
 from snapshots.models import HealthState, Snapshot, StoredSnapshot
 from wallboard.redis import get_redis
+
+logger = logging.getLogger(__name__)
 
 # KEYS: snapshot hash, health hash.
 # ARGV: expected version, changed (0/1), body, fetched_at, success (0/1: a poll succeeded),
@@ -170,6 +174,19 @@ def read_health(account_id: int, client: redis.Redis | None = None) -> HealthSta
     return _health((client or get_redis()).hgetall(health_key(account_id)))
 
 
+def _body(account_id: int, body: str) -> Snapshot:
+    """The stored snapshot; an empty one in its place when another build wrote it in a shape
+    this one does not read (a deploy changed the models): the next poll writes a whole new
+    one on top of its version, and nothing fails meanwhile."""
+    try:
+        return Snapshot.model_validate_json(body)
+    except ValidationError:
+        logger.warning(
+            "stored snapshot of account %s is in another format; replacing it", account_id
+        )
+        return Snapshot(account_id=account_id, source="key", agents=[], queues=[])
+
+
 def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredSnapshot | None:
     r = client or get_redis()
     pipe = r.pipeline(transaction=True)
@@ -179,7 +196,7 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
     if not raw.get("body"):
         return None
     return StoredSnapshot(
-        snapshot=Snapshot.model_validate_json(raw["body"]),
+        snapshot=_body(account_id, raw["body"]),
         version=int(raw["version"]),
         fetched_at=float(raw["fetched_at"]),
         health=_health(health),

@@ -21,10 +21,10 @@ ICONS: dict[str, dict[str, str]] = {
     "alarm": {"active": "⚑", "acknowledged": "✔"},
     "history": {"open": "⚑", "cleared": "✔"},
     "notice": {"waiting": "…", "limited": "◐"},
-    "target": {"met": "✔", "below": "▼", "none": "\u2013"},
+    "target": {"met": "✔", "below": "▼", "none": "\u2013", "mixed": ""},
 }
 # What a service level is against its target, in words (never colour alone).
-TARGET_WORDS = {"met": "Met", "below": "Below target", "none": "No calls yet"}
+TARGET_WORDS = {"met": "Met", "below": "Below target", "none": "No calls yet", "mixed": ""}
 UNKNOWN_ICON = "•"
 
 
@@ -78,6 +78,28 @@ def target_word(state: str) -> str:
 @register.filter(name="service_state")
 def service_state_of(level: ServiceLevel | None) -> str:
     return service_state(level)
+
+
+# The supervisor's service table: a label and how each window's cell reads.
+SERVICE_ROWS = (
+    ("Service level", lambda w: percent_figure(w.percent, 1)),
+    ("Offered", lambda w: str(w.offered)),
+    ("Answered (in time)", lambda w: f"{w.answered} ({w.answered_within_threshold})"),
+    ("Abandoned (short)", lambda w: f"{w.abandoned} ({w.short_abandoned})"),
+    ("Abandon rate", lambda w: percent(w.abandon_rate)),
+    ("Timed out", lambda w: str(w.timed_out)),
+    ("Not answered", lambda w: str(w.not_answered)),
+    ("Speed of answer", lambda w: seconds(w.asa_seconds)),
+)
+
+
+@register.simple_tag
+def service_rows(levels: tuple[ServiceLevel, ...]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """`{% service_rows queue.service_columns as rows %}`: each row's label and, per
+    window, (window, text); the first row is the service level."""
+    return [
+        (label, [(level.window, cell(level)) for level in levels]) for label, cell in SERVICE_ROWS
+    ]
 
 
 @register.filter

@@ -63,3 +63,15 @@ def test_readers_never_see_half_a_snapshot(redis_client):
         stop.set()
         thread.join()
     assert len(seen) > 1
+
+
+def test_a_snapshot_stored_by_another_build_is_read_as_empty_and_replaced(redis_client):
+    """A deploy that changed the models finds snapshots it cannot read: the poll goes on."""
+    redis_client.hset(
+        "wb:snapshot:61",
+        mapping={"version": 7, "body": '{"account_id": 61, "old": 1}', "fetched_at": 1.0},
+    )
+    stored = store.read_snapshot(61)
+    assert (stored.version, stored.snapshot.agents, stored.snapshot.queues) == (7, [], [])
+    written = store.write_snapshot(61, stored.snapshot, 2.0, expected_version=7, changed=True)
+    assert written.written and written.version == 8

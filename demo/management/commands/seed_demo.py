@@ -8,9 +8,10 @@ from accounts.models import Voice360Account
 from alerts.models import AlertRule, RuleKind
 from boards.models import Board, KioskToken, hash_token
 from demo import names as demo
+from service.models import ServiceTarget
 from webhooks.models import WebhookReceiver
 
-SUPPORT_QUEUE = 100135
+SALES_QUEUE, SUPPORT_QUEUE = 100134, 100135
 
 
 class Command(BaseCommand):
@@ -41,17 +42,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo admin user '{user.username}' {verb}.")
         self._boards(account)
         self._alert_rules()
+        self._service_targets(account)
         self._webhook_receiver(account)
 
     def _boards(self, account: Voice360Account) -> None:
         specs = {
-            demo.DEMO_BOARDS["tv"]: {"title": "Call centre floor"},
-            demo.DEMO_BOARDS["supervisor"]: {"title": "Supervisor: all queues"},
+            demo.DEMO_BOARDS["tv"]: {"title": "Call centre floor", "leaderboard_size": 5},
+            demo.DEMO_BOARDS["supervisor"]: {
+                "title": "Supervisor: all queues",
+                "leaderboard_size": 10,
+                "service_window_minutes": 15,
+            },
             demo.DEMO_BOARDS["public"]: {
                 "title": "Support line status",
                 "queue_ids": [SUPPORT_QUEUE],
                 "is_public": True,
                 "public_shows_today": True,
+                "public_shows_service_level": True,
             },
         }
         for slug, fields in specs.items():
@@ -70,6 +77,8 @@ class Command(BaseCommand):
             {"kind": RuleKind.NO_AGENT_READY, "label": "Nobody ready"},
             {"kind": RuleKind.ABANDONS_LAST_HOUR_ABOVE, "label": "Callers give up", "threshold": 5},
             {"kind": RuleKind.WAITING_LONGER_THAN, "label": "Long wait", "threshold": 120},
+            {"kind": RuleKind.SERVICE_LEVEL_BELOW, "label": "Service slipping", "threshold": 50},
+            {"kind": RuleKind.CALLS_WAITING_ABOVE, "label": "Queue building", "threshold": 4},
         ]
         for slug in (demo.DEMO_BOARDS["tv"], demo.DEMO_BOARDS["supervisor"]):
             board = Board.objects.get(slug=slug)
@@ -78,6 +87,15 @@ class Command(BaseCommand):
                     board=board, kind=rule["kind"], queue_id=None, defaults={**rule, "sound": True}
                 )
         self.stdout.write("Demo alert rules up to date.")
+
+    def _service_targets(self, account: Voice360Account) -> None:
+        """Sales promises more than the default (80 % within 20 s, which Support keeps)."""
+        ServiceTarget.objects.update_or_create(
+            account=account,
+            queue_id=SALES_QUEUE,
+            defaults={"threshold_seconds": 15, "short_abandon_seconds": 5, "target_percent": 90},
+        )
+        self.stdout.write("Demo service targets up to date.")
 
     def _webhook_receiver(self, account: Voice360Account) -> None:
         receiver = WebhookReceiver.for_account(account)
