@@ -182,22 +182,31 @@ def rebuild(account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: fl
 
 
 def fold(account_pk: int, state: State) -> bool:
-    """Count the events received since the last fold; True if there were any."""
+    """Count the events received since the last fold; True if there were any.
+
+    A call's events read now may include one committed a moment after the receipt times
+    were read: it counts neither before nor after this fold (the next one finds it new).
+    So the summary taken out is made of exactly the events counted before."""
     now = time.time()
-    recent = sources.received_since(account_pk, state.cursor - LOOKBACK_SECONDS)
-    new = {pk: (cid, got) for pk, cid, got in recent if pk not in state.seen}
+    since, seen = state.cursor - LOOKBACK_SECONDS, dict(state.seen)
+    recent = sources.received_since(account_pk, since)
+    new = {pk: (cid, got) for pk, cid, got in recent if pk not in seen}
     state.cursor = now
-    for pk, (_, got) in new.items():
-        state.seen[pk] = got
-    state.seen = {pk: got for pk, got in state.seen.items() if got >= now - LOOKBACK_SECONDS}
+    state.seen = {pk: got for pk, got in seen.items() if got >= now - LOOKBACK_SECONDS}
+    state.seen |= {pk: got for pk, (_, got) in new.items()}
     if not new:
         return False
     state.has_events = True
+
+    def counted(event) -> bool:
+        return event.id in seen or event.received_at < since
+
     call_ids = {cid for cid, _ in new.values()}
     for call_id, events in by_call_id(sources.events_of(account_pk, call_ids, state.since)).items():
-        before = [e for e in events if e.id not in new]
+        before = [e for e in events if counted(e)]
+        after = [e for e in events if counted(e) or e.id in new]
         for call in calls_of(call_id, before) if before else ():
             state.tally.apply(call, -1)
-        for call in calls_of(call_id, events):
+        for call in calls_of(call_id, after):
             state.tally.apply(call, +1)
     return True
