@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from alerts import engine
 from alerts.models import AlertEvent, RuleKind
@@ -287,3 +288,34 @@ def test_a_worker_that_missed_the_open_alert_takes_it_instead_of_opening_a_secon
     assert second.id == first.id
     assert AlertEvent.objects.count() == 1
     assert len(sent) == 1  # announced once
+
+
+def test_service_level_below_judges_the_boards_window_and_names_the_limit() -> None:
+    make_rule(make_board(service_window_minutes=15), RuleKind.SERVICE_LEVEL_BELOW, threshold=80)
+    good = queue_today(answered=4, within=4)
+    good = good.model_copy(update={"recent": {**good.recent, 15: good.service}})
+    assert evaluate(snapshot(today=today(sales=good))) == []
+
+    slipping = queue_today(answered=4, within=4)  # fine today, 1 of 4 in the last 15 min
+    recent = slipping.service.model_copy(update={"window": "15m", "answered_within_threshold": 1})
+    slipping = slipping.model_copy(update={"recent": {**slipping.recent, 15: recent}})
+    alerts = evaluate(snapshot(today=today(sales=slipping)))
+    assert [(a.queue_id, a.message) for a in alerts] == [
+        (SALES, "Service level below 80 % in Sales")
+    ]
+    # No call in the window: nothing to judge on, so nothing fires.
+    assert evaluate(snapshot(today=today(sales=queue_today())), NOON_UTC + 5) == []
+
+
+def test_calls_waiting_above_uses_the_events_or_else_the_polls_estimate() -> None:
+    make_rule(make_board(), RuleKind.CALLS_WAITING_ABOVE, threshold=2)
+    assert evaluate(snapshot(today=today(sales=queue_today(calls_waiting=2)))) == []
+    alerts = evaluate(snapshot(today=today(sales=queue_today(calls_waiting=3))))
+    assert [(a.queue_id, a.message) for a in alerts] == [(SALES, "More than 2 waiting in Sales")]
+    # Without webhooks: active_calls - agents_on_call (the helpers' queues: 1 - 1 = 0).
+    assert evaluate(snapshot(today=None), NOON_UTC + 5) == []
+
+
+def test_a_service_level_rule_needs_a_percentage() -> None:
+    with pytest.raises(ValidationError):
+        make_rule(make_board(), RuleKind.SERVICE_LEVEL_BELOW, threshold=120)

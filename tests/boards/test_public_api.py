@@ -139,3 +139,48 @@ def test_the_json_carries_todays_counts_only_when_the_board_opts_in(client, publ
     sales, support = client.get("/status/status.json").json()["queues"]
     assert sales["today"] == {"inbound": 8, "answered": 6, "abandoned": 2, "abandon_rate": 0.25}
     assert support["today"]["inbound"] == 0
+
+
+def _with_service(board: Board, opt_in: bool, **queue_fields) -> None:
+    board.public_shows_service_level = opt_in
+    board.save()
+    stored = store.read_snapshot(61)
+    counts = queue_today(answered=9, within=7, abandoned=2, short_abandoned=1, **queue_fields)
+    today = TodayCounts(
+        date="2027-01-15", time_zone="UTC", total=counts, queues={100134: counts}, agents={}
+    )
+    snapshot = stored.snapshot.model_copy(update={"today": today})
+    store.write_snapshot(61, snapshot, time.time(), expected_version=stored.version, changed=True)
+
+
+def test_schema_2_carries_calls_waiting_and_the_service_level_where_published(client, public_board):
+    data = client.get("/status/status.json").json()
+    assert data["schema"] == 2
+    sales = data["queues"][0]
+    # No webhooks yet: the poll's estimate (active_calls - agents_on_call of the factory's queue).
+    assert (sales["calls_waiting"], sales["calls_waiting_estimated"]) == (0, True)
+    assert "service_level" not in sales
+
+    _with_service(
+        public_board, opt_in=False, calls_waiting=3, oldest_waiting_since=time.time() - 42
+    )
+    sales = client.get("/status/status.json").json()["queues"][0]
+    assert (sales["calls_waiting"], sales["calls_waiting_estimated"]) == (3, False)
+    assert 42 <= sales["longest_wait_seconds"] <= 44
+    assert "service_level" not in sales
+
+    _with_service(public_board, opt_in=True)
+    sales = client.get("/status/status.json").json()["queues"][0]
+    assert sales["service_level"] == {
+        "window": "today",
+        "threshold_seconds": 20,
+        "target_percent": 80.0,
+        "percent": 70.0,  # 7 within the threshold / (11 offered - 1 short abandon)
+        "offered": 11,
+        "answered": 9,
+        "answered_within_threshold": 7,
+        "abandoned": 2,
+        "short_abandoned": 1,
+        "asa_seconds": None,
+    }
+    assert sales["service_level_recent"]["window"] == "30m"
