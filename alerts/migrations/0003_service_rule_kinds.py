@@ -4,25 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0002_alter_alertrule_webhook_url_encrypted'),
+        ("alerts", "0002_alter_alertrule_webhook_url_encrypted"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alertevent',
-            name='kind',
-            field=models.CharField(choices=[('no_agent_ready', 'No agent ready'), ('available_at_or_below', 'Available agents at or below N'), ('abandons_last_hour_above', 'Abandoned in the last hour above N'), ('waiting_longer_than', 'A caller waiting longer than N seconds'), ('service_level_below', "Service level below N % (the board's window)"), ('calls_waiting_above', 'Calls waiting above N')], max_length=32),
+            model_name="alertevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("no_agent_ready", "No agent ready"),
+                    ("available_at_or_below", "Available agents at or below N"),
+                    ("abandons_last_hour_above", "Abandoned in the last hour above N"),
+                    ("waiting_longer_than", "A caller waiting longer than N seconds"),
+                    ("service_level_below", "Service level below N % (the board's window)"),
+                    ("calls_waiting_above", "Calls waiting above N"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='alertrule',
-            name='kind',
-            field=models.CharField(choices=[('no_agent_ready', 'No agent ready'), ('available_at_or_below', 'Available agents at or below N'), ('abandons_last_hour_above', 'Abandoned in the last hour above N'), ('waiting_longer_than', 'A caller waiting longer than N seconds'), ('service_level_below', "Service level below N % (the board's window)"), ('calls_waiting_above', 'Calls waiting above N')], max_length=32),
+            model_name="alertrule",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("no_agent_ready", "No agent ready"),
+                    ("available_at_or_below", "Available agents at or below N"),
+                    ("abandons_last_hour_above", "Abandoned in the last hour above N"),
+                    ("waiting_longer_than", "A caller waiting longer than N seconds"),
+                    ("service_level_below", "Service level below N % (the board's window)"),
+                    ("calls_waiting_above", "Calls waiting above N"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='alertrule',
-            name='threshold',
-            field=models.PositiveIntegerField(blank=True, help_text='N: available agents, abandoned calls, seconds waiting, a service level in percent or calls waiting, by kind (not used by “No agent ready”).', null=True),
+            model_name="alertrule",
+            name="threshold",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text="N: available agents, abandoned calls, seconds waiting, a service level in percent or calls waiting, by kind (not used by “No agent ready”).",
+                null=True,
+            ),
         ),
     ]
