@@ -6,7 +6,8 @@ Pure functions from the events of one call id to `Call`s (docs/metrics.md, "Call
   is answered, is answered before it ends: webhook timestamps are whole seconds, so events
   of one second are common), then by the order they were stored.
 - One call id may hold several calls (an id reused after a restart). A new call begins at an
-  arrival or a dial when the current one has ended or already began (an arrival identical
+  arrival or a dial when the current one has ended or already began, and at a direct call's
+  answer when the current one has ended (an arrival identical
   to the first within REDELIVERY_SECONDS is that one again), and at any event more than
   EPISODE_GAP_SECONDS after the one before.
 - A queue call's outcome is decided by the strongest evidence, whatever the order the
@@ -81,6 +82,11 @@ class Event:
     def starts(self) -> bool:
         return self.name in (INCOMING, DIAL)
 
+    @property
+    def answers_direct(self) -> bool:
+        """An inbound answer without a queue: how a direct call begins (it has no arrival)."""
+        return self.name == ANSWER and self.queue_id is None and self.direction == "inbound"
+
     def repeats(self, start: "Event") -> bool:
         """Whether this arrival or dial is `start` delivered again (with another time)."""
         same = (self.name, self.queue_id, self.user_id, self.from_number, self.to_number) == (
@@ -143,7 +149,10 @@ def episodes(events: list[Event]) -> list[list[Event]]:
         gap = bool(current) and event.at - current[-1].at > EPISODE_GAP_SECONDS
         if event.starts and start is not None and not ended and event.repeats(start):
             continue  # the same arrival again
-        if current and (gap or (event.starts and (start is not None or ended))):
+        begins = (event.starts and start is not None) or (
+            ended and (event.starts or event.answers_direct)
+        )
+        if current and (gap or begins):
             calls.append(current)
             current = []
         current.append(event)

@@ -34,7 +34,10 @@ def queue_today(tally: Tally, queue_id: int, waiting: list[float], now: float) -
     return QueueToday(
         inbound=day.inbound,
         service=service_level(day, target, "today"),
-        recent={m: service_level(tally.window(queue_id, m, now), target, f"{m}m") for m in WINDOWS},
+        recent={
+            m: service_level(bucket, target, f"{m}m")
+            for m, bucket in tally.windows(queue_id, WINDOWS, now).items()
+        },
         calls_waiting=len(waiting),
         oldest_waiting_since=min(waiting, default=None),
         talked=day.talked,

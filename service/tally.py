@@ -37,12 +37,16 @@ DEFAULT_TARGET = Target()
 class _Counts:
     """Dataclass fields that add up; stored as a plain list of numbers."""
 
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
     def add(self, other: "_Counts") -> None:
-        for f in fields(self):  # type: ignore[arg-type]
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in self._names:  # type: ignore[attr-defined]
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def dump(self) -> list[float]:
-        return [getattr(self, f.name) for f in fields(self)]  # type: ignore[arg-type]
+        return [getattr(self, name) for name in self._names]  # type: ignore[attr-defined]
 
     @classmethod
     def load(cls, values: list[float]):
@@ -50,7 +54,7 @@ class _Counts:
 
     @property
     def empty(self) -> bool:
-        return all(abs(getattr(self, f.name)) < 1e-6 for f in fields(self))  # type: ignore[arg-type]
+        return all(abs(getattr(self, name)) < 1e-6 for name in self._names)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -76,6 +80,18 @@ class AgentBucket(_Counts):
     talked: int = 0
     talk_total: float = 0.0
     placed: int = 0
+
+
+Bucket._names = Bucket.names()  # type: ignore[attr-defined]
+AgentBucket._names = AgentBucket.names()  # type: ignore[attr-defined]
+
+
+def _whole(bucket: Bucket) -> Bucket:
+    """Counts back to ints after summing as floats."""
+    for f in fields(Bucket):
+        if f.type in (int, "int"):
+            setattr(bucket, f.name, round(getattr(bucket, f.name)))
+    return bucket
 
 
 def local_date(at: float, zone: ZoneInfo) -> str:
@@ -210,12 +226,21 @@ class Tally:
 
     def window(self, queue_id: int, minutes: int, now: float) -> Bucket:
         """The queue's calls of the current minute and the `minutes - 1` before it."""
-        oldest = minute_of(now) - (minutes - 1) * MINUTE
-        total = Bucket()
+        return self.windows(queue_id, (minutes,), now)[minutes]
+
+    def windows(self, queue_id: int, lengths: tuple[int, ...], now: float) -> dict[int, Bucket]:
+        """`window` for several lengths in one pass over the minutes."""
+        current = minute_of(now)
+        sums = {length: [0.0] * len(Bucket._names) for length in lengths}  # type: ignore[attr-defined]
         for minute, queues in self.minutes.items():
-            if minute >= oldest and queue_id in queues:
-                total.add(queues[queue_id])
-        return total
+            bucket = queues.get(queue_id)
+            if bucket is None:
+                continue
+            values = bucket.dump()
+            for length, total in sums.items():
+                if minute >= current - (length - 1) * MINUTE:
+                    total[:] = [a + b for a, b in zip(total, values, strict=True)]
+        return {length: _whole(Bucket.load(total)) for length, total in sums.items()}
 
     def queue_ids(self) -> set[int]:
         seen = set(self.days) | {q for queues in self.minutes.values() for q in queues}
