@@ -9,7 +9,6 @@ their own and nest nothing that would be swapped twice.
 """
 
 import hashlib
-import time
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,7 +23,7 @@ BODY_TEMPLATE = "boards/_body.html"
 
 @dataclass(frozen=True)
 class Fragment:
-    kind: str  # status, today, queue, agent, history or detail: where the body puts it
+    kind: str  # status, today, leaderboard, queue, agent, history, detail: where it goes
     id: str
     html: str
 
@@ -67,6 +66,8 @@ def render_fragments(view: BoardView) -> tuple[Fragment, ...]:
         _fragment("status", "board-status", "status", view=view),
         _fragment("today", "today-total", "today", view=view),
     ]
+    if view.board.leaderboard_size and view.agents is not None:
+        fragments.append(_fragment("leaderboard", "leaderboard", "leaderboard", view=view))
     fragments += [
         _fragment("queue", f"queue-{q.id}", "queue", queue=q, view=view) for q in view.queues
     ]
@@ -96,6 +97,7 @@ def render_board(view: BoardView) -> RenderedBoard:
         "view": view,
         "status": _placed(fragments, "status")[0],
         "today": _placed(fragments, "today")[0],
+        "leaderboard": next(iter(_placed(fragments, "leaderboard")), ""),
         "queues": _placed(fragments, "queue"),
         "agents": _placed(fragments, "agent"),
         "details": _placed(fragments, "detail"),
@@ -115,13 +117,12 @@ def freshness_html(fetched_at: float | None, stale: bool, error: str | None = No
 
     The web process swaps it in when staleness flips (for supervisors also when the poller's
     error changes, and every few seconds, so "last success" stays true); the page ticks the
-    age shown. `error` is for supervisor and admin pages only. It also carries the server's
-    clock, so call timers on a TV with a wrong clock still add up.
+    age shown. `error` is for supervisor and admin pages only. The server's clock comes with
+    every websocket message instead (live/protocol.py): this element may be long rendered.
     """
     context = {
         "state": "stale" if stale or fetched_at is None else "live",
         "fetched_at": fetched_at,
-        "server_now": time.time(),
         "error": None if error is None else error[:300],
     }
     return mark_safe(render_to_string("boards/_freshness.html", context))  # noqa: S308

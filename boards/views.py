@@ -118,6 +118,9 @@ def _page(
         "build_id": build_id(),
         # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
         "hours": BoardHours.of(board) if audience.sees_business_hours else None,
+        # The server's clock at this request (the stored render's is as old as the render):
+        # the page's first estimate of it, until the socket's messages bring their own.
+        "server_now": time.time(),
         **(extra or {}),
     }
     return render(request, template, context)

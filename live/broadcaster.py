@@ -5,7 +5,8 @@ Channels consumers accept, authenticate and hand their socket to a `Viewer` here
 updates then bypass the consumers' dispatch (no per-message `close_old_connections`, no
 per-consumer channel-layer queue): the broadcaster receives each `FeedUpdate` once per
 process and passes the pre-rendered text to every local viewer of that feed (live/fanout.py).
-Once a second it runs the process's duties: the watchdog (live/watchdog.py), the TVs'
+Once a second it runs the process's duties: the watchdog (live/watchdog.py), the server's
+clock for the viewers of feeds that sent nothing for a while (live/fanout.py), the TVs'
 presence (live/presence.py), the metrics report (live/web_metrics.py) and the garbage
 collector's freeze (live/gc_freeze.py).
 """
@@ -13,6 +14,7 @@ collector's freeze (live/gc_freeze.py).
 import asyncio
 import contextlib
 import logging
+import time
 
 import redis.asyncio as aioredis
 from channels.layers import get_channel_layer
@@ -145,9 +147,12 @@ class Broadcaster:
                 logger.warning("web process duties failed", exc_info=True)
 
     async def run_duties(self) -> None:
-        """Mark stale feeds, resync lagging ones, drop stalled viewers, renew TV presence,
-        report metrics, tune the collector."""
+        """Send quiet feeds the clock, mark stale feeds, resync lagging ones, drop stalled
+        viewers, renew TV presence, report metrics, tune the collector."""
         self.gc.check(sum(len(feed.viewers) for feed in self.feeds.values()))
+        now = time.monotonic()
+        for feed in list(self.feeds.values()):
+            feed.tick_clock(now)
         await self.presence.renew_if_due()
         if web_metrics.due():
             try:

@@ -7,7 +7,9 @@ whose send stalls for `STALL_SECONDS` is closed by the watchdog; it reconnects i
 state.
 
 Every update carries its version and the version it applies to (live/protocol.py). A viewer
-that holds another version gets the full state instead.
+that holds another version gets the full state instead. Every message also carries the
+server's clock (`now`); a feed that sent nothing for `CLOCK_SECONDS` sends its idle viewers
+a `clock` message, encoded once, so the pages of a quiet board keep the server's time too.
 """
 
 import asyncio
@@ -36,6 +38,9 @@ CLOSE_TRY_AGAIN = 1013
 STALL_SECONDS = 30.0
 # Supervisors see "last success" and the poller's error: refresh them at least this often.
 DETAIL_FRESHNESS_SECONDS = 10.0
+# A feed that sent nothing for this long sends the server's clock alone (the page's estimate
+# keeps its samples for two minutes: static/boards/protocol.js).
+CLOCK_SECONDS = 30.0
 
 
 @dataclass(eq=False)
@@ -65,6 +70,11 @@ class Viewer:
         if self.busy_since is not None:
             self.behind = True
         else:
+            self._start(text)
+
+    def offer_clock(self, text: str) -> None:
+        """The server's clock alone: a busy viewer gets it with whatever it is sent next."""
+        if self.busy_since is None:
             self._start(text)
 
     def request_full(self) -> None:
@@ -113,6 +123,7 @@ class Feed:
     pushed_fetched_at: float | None = None
     lag_version: int | None = None  # a version Redis had that no update brought yet
     lag_since: float | None = None
+    sent_at: float = field(default_factory=time.monotonic)  # the last message to every viewer
     _full: tuple[int, str] | None = None
     _loading: asyncio.Future | None = None
 
@@ -162,6 +173,7 @@ class Feed:
             self.resync()  # the feed's first render: everyone takes it whole
             return
         text = protocol.diff(update.version, update.base, update.html)
+        self.sent_at = time.monotonic()
         for viewer in self.viewers:
             viewer.offer_update(update.version, update.base, text)
 
@@ -203,5 +215,16 @@ class Feed:
         # Versioned like every message: a page that holds an older version asks for the full
         # state instead of showing new freshness over old data.
         text = protocol.status(self.version, self.freshness())
+        self.sent_at = time.monotonic()
         for viewer in self.viewers:
             viewer.offer_text(text)
+
+    def tick_clock(self, now: float) -> None:
+        """Nothing sent for `CLOCK_SECONDS` (of `time.monotonic()` at `now`): send every idle
+        viewer the server's clock, one encode for them all."""
+        if now - self.sent_at < CLOCK_SECONDS:
+            return
+        self.sent_at = now
+        text = protocol.clock()
+        for viewer in self.viewers:
+            viewer.offer_clock(text)

@@ -2,8 +2,15 @@
 
 Every message is one text frame: a JSON envelope on the first line, then HTML.
 
-    {"v": 1, "kind": "diff", "version": 8, "base": 7}
+    {"v": 1, "kind": "diff", "version": 8, "base": 7, "now": 1764633600.125}
     <article id="queue-100134" ...>...</article><li id="agent-12" ...>...</li>
+
+Every envelope carries `now`: the web process's clock when it encoded the message (Unix
+seconds, ms), which is when it sends it (a diff or status is encoded once per process and
+sent to every viewer right away; a full state is encoded for each viewer as it is sent).
+The page keeps its estimate of the server's clock from these, so every timer ticks in the
+server's time however wrong the browser's clock is. Messages stamped with an older time
+than they were sent at only look more delayed, and the page prefers the least delayed.
 
 The page (static/boards/protocol.js) reads the envelope in `htmx:wsBeforeMessage`, decides
 from it alone whether to apply the message, and hands the HTML to the htmx ws extension,
@@ -17,11 +24,13 @@ which swaps every top-level element out of band by its id. Kinds:
   rotate    a TV's playlist moved on; HTML: the next board's header (a `full` follows)
   reload    reload the page after `delay_ms`, once the server answers; no HTML
   unlinked  the kiosk token was revoked or rotated; HTML: the notice (the socket closes 4001)
+  clock     nothing else was sent for `CLOCK_SECONDS` (live/fanout.py): only `now`; no HTML
 
 The page's only message to the server is `{"type": "resync"}`: send me `full`.
 """
 
 import json
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -38,6 +47,7 @@ class Kind(StrEnum):
     ROTATE = "rotate"
     RELOAD = "reload"
     UNLINKED = "unlinked"
+    CLOCK = "clock"
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Message:
     kind: Kind
     html: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
+    now: float | None = None  # the server's clock when it was sent
 
     @property
     def version(self) -> int | None:
@@ -56,7 +67,7 @@ class Message:
 
 
 def encode(kind: Kind, html: str = "", **fields: Any) -> str:
-    envelope = {"v": VERSION, "kind": str(kind), **fields}
+    envelope = {"v": VERSION, "kind": str(kind), **fields, "now": round(time.time(), 3)}
     return json.dumps(envelope, separators=(",", ":")) + "\n" + html
 
 
@@ -66,7 +77,8 @@ def decode(text: str) -> Message:
     envelope = json.loads(head)
     if not isinstance(envelope, dict) or envelope.pop("v", None) != VERSION:
         raise ValueError(f"not a wallboard message: {head[:80]!r}")
-    return Message(Kind(envelope.pop("kind")), html, envelope)
+    kind, now = Kind(envelope.pop("kind")), envelope.pop("now", None)
+    return Message(kind, html, envelope, None if now is None else float(now))
 
 
 def hello(build: str, spread_ms: int, html: str = "") -> str:
@@ -95,6 +107,10 @@ def reload(delay_ms: int) -> str:
 
 def unlinked(html: str) -> str:
     return encode(Kind.UNLINKED, html)
+
+
+def clock() -> str:
+    return encode(Kind.CLOCK)
 
 
 def is_resync(text: str) -> bool:

@@ -113,12 +113,17 @@ def _poll(plan: _Plan) -> PollResult:
             return PollResult(Outcome.BUDGET_WAIT, next_due)
     account_id = plan.target.account_id
     try:
+        sent = time.time()
         agents, queues = runtime.run(_read_availability(account_id, route.api_key))
+        # When the API read `call_seconds`, as near as we know: when its answer came (it
+        # answers once it has read them; a slow answer mostly waited before it was read).
+        # Not after the other answer, the Redis calls and the config refresh below: their
+        # time would be missing from every new call's timer.
+        fetched_at = sent + agents.elapsed_seconds
         budget.observe(route.bucket, _lowest(agents.rate_limit, queues.rate_limit))
         configs = _refresh_queue_config(plan, {q.pk for q in queues.data})
     except Voice360Error as exc:
         return _failed(plan, exc)
-    fetched_at = time.time()
     snapshot = normalize.build_snapshot(
         account_id,
         route.mode.source,  # type: ignore[arg-type]

@@ -37,12 +37,19 @@ def _last_of_each(items: Iterable, key: Callable, report: Callable[[int], None])
     return list(by_id.values())
 
 
+# `call_seconds` is whole seconds, counted down to the second (the sandbox floors): the call
+# started between call_seconds and call_seconds + 1 s before the API read it. Its middle
+# keeps a timer within half a second of the call's age, rather than up to a whole second
+# behind before the page's own flooring adds its part.
+CALL_SECONDS_MIDDLE = 0.5
+
+
 def active_call(call: Call, fetched_at: float) -> ActiveCall:
     peer = call.from_ if call.direction == "inbound" else call.to
     return ActiveCall(
         direction=clean(call.direction),
         peer=clean(peer),
-        started_at=round(fetched_at - call.call_seconds, 3),
+        started_at=round(fetched_at - call.call_seconds - CALL_SECONDS_MIDDLE, 3),
     )
 
 

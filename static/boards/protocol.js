@@ -8,7 +8,17 @@
  * - status: the freshness element at `version`; the same rule.
  * - hello, rotate: header elements, swapped as they come; unlinked: the notice (4001 follows).
  * - reload: nothing to swap; the page reloads (screen.js) after `delay_ms`.
+ * - clock: nothing to swap; sent when nothing else was for a while.
  * The `wb-envelope` extension strips the envelope before htmx parses the rest as HTML.
+ *
+ * The server's clock: every envelope carries `now`, the web process's clock when it sent the
+ * message, and the page body the server's clock when the page was rendered (data-server-now).
+ * Each is a sample of the server's clock that is late by the delay it took to arrive, never
+ * early; the page keeps the least late of the last two minutes' (the sample ahead of the
+ * others), so a slow message never sets the clock back, and a server clock that stepped back
+ * is followed within two minutes. The samples are taken against performance.now(), the
+ * browser's monotonic clock, not Date.now(): a browser clock set minutes off, or stepped
+ * while the page runs, changes nothing.
  *
  * Reconnect forever: the htmx ws extension retries only after close codes 1006/1011/1012/1013;
  * after any other close (daphne's 1000 after its websocket timeout, a proxy's 1001, ...)
@@ -32,7 +42,8 @@
   var retries = 0;
   var applying = null; // the envelope of the message htmx is swapping now
   var listeners = [];
-  var clockOffsetMs = 0; // server clock minus this browser's clock
+  var CLOCK_WINDOW_MS = 120000;
+  var clockSamples = []; // {at, offset}: the best first, each later one less good but newer
 
   // Jittered exponential backoff, capped at 5 s: a screen is back within seconds of its
   // server, and a restart's reconnecting screens are still spread over 2.5 to 5 s. Used for
@@ -73,6 +84,7 @@
       event.preventDefault(); // not ours: never swap what we cannot read
       return;
     }
+    takeServerClock(envelope.now);
     var stale = (envelope.kind === "diff" && envelope.base !== version) ||
       (envelope.kind === "status" && envelope.version !== version);
     if (stale) {
@@ -80,7 +92,7 @@
       resync(event.detail.socketWrapper);
       return;
     }
-    if (envelope.kind === "reload") {
+    if (envelope.kind === "reload" || envelope.kind === "clock") {
       event.preventDefault();
       notify(envelope);
       return;
@@ -106,20 +118,36 @@
   });
 
   function notify(envelope) {
-    readServerClock();
     for (var i = 0; i < listeners.length; i++) {
       listeners[i](envelope);
     }
     body.dispatchEvent(new CustomEvent("wallboard:message", { detail: envelope, bubbles: true }));
   }
 
-  // --- the server's clock, from the freshness element ------------------------------------
-  function readServerClock() {
-    var freshness = document.getElementById("freshness");
-    var now = freshness && parseFloat(freshness.getAttribute("data-server-now"));
-    if (now) {
-      clockOffsetMs = now * 1000 - Date.now();
+  // --- the server's clock (see the top) ----------------------------------------------------
+  // A sliding-window maximum of (server clock - performance.now()): samples that a newer,
+  // better one beats can never be the best again and are dropped, so few are ever kept.
+  function takeServerClock(serverSeconds) {
+    if (typeof serverSeconds !== "number" || !isFinite(serverSeconds) || serverSeconds <= 0) {
+      return;
     }
+    var at = performance.now();
+    var offset = serverSeconds * 1000 - at;
+    while (clockSamples.length && clockSamples[clockSamples.length - 1].offset <= offset) {
+      clockSamples.pop();
+    }
+    clockSamples.push({ at: at, offset: offset });
+    while (at - clockSamples[0].at > CLOCK_WINDOW_MS) {
+      clockSamples.shift();
+    }
+  }
+
+  function serverNow() {
+    var now = performance.now();
+    while (clockSamples.length > 1 && now - clockSamples[0].at > CLOCK_WINDOW_MS) {
+      clockSamples.shift(); // expired; the newest stays whatever its age
+    }
+    return clockSamples.length ? now + clockSamples[0].offset : Date.now();
   }
 
   // --- connection state and reconnecting ------------------------------------------------
@@ -163,11 +191,9 @@
     notify({ kind: "down" });
   }
 
-  readServerClock();
+  takeServerClock(parseFloat(body.getAttribute("data-server-now")));
   window.Wallboard = {
-    serverNow: function () {
-      return Date.now() + clockOffsetMs;
-    },
+    serverNow: serverNow,
     downSince: function () {
       return downSince;
     },

@@ -1,6 +1,7 @@
 """The board pages (boards/views.py): each serves the feed's stored render and never writes
 one; the freshness it shows follows the one staleness rule."""
 
+import re
 import time
 
 import pytest
@@ -53,6 +54,17 @@ def test_a_page_is_the_stored_render_of_its_feed(board):
     assert cached.body in page
     assert f'data-version="{cached.version}"' in page
     assert "Ada Byron" in page
+
+
+def test_a_page_carries_the_servers_clock_of_the_request_not_of_the_render(board):
+    stored_snapshot()
+    publish.refresh_board(board.pk)
+    before = time.time()
+    page = tv_page(board)
+    after = time.time()
+    (server_now,) = re.findall(r'<body [^>]*data-server-now="([\d.]+)"', page)
+    assert round(before, 3) <= float(server_now) <= round(after, 3)
+    assert page.count("data-server-now") == 1  # the stored render carries no clock of its own
 
 
 def test_a_page_load_does_not_keep_the_worker_from_publishing_the_next_version(board):

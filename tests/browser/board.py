@@ -62,8 +62,12 @@ document.addEventListener("htmx:wsClose", function (event) {
 """
 
 
-def open_tab(browser: Browser, width: int = 1920, height: int = 1080) -> Tab:
-    context = browser.new_context(viewport={"width": width, "height": height})
+def open_tab(
+    browser: Browser, width: int = 1920, height: int = 1080, timezone_id: str | None = None
+) -> Tab:
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, timezone_id=timezone_id
+    )
     context.add_init_script(WATCH_SOCKETS)
     page = context.new_page()
     page.set_default_timeout(15_000)

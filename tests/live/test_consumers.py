@@ -3,6 +3,7 @@ sandbox -> poll -> render -> channel layer -> broadcaster -> websocket consumer,
 Redis, sandbox and Channels."""
 
 import asyncio
+import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -15,7 +16,9 @@ from boards.feeds import FeedUpdate
 from boards.models import Board, KioskToken
 from boards.screen_commands import kiosk_group
 from live import protocol
+from live.broadcaster import get_broadcaster
 from live.consumers import CLOSE_UNLINKED, PublicConsumer
+from live.fanout import CLOCK_SECONDS
 from tests.live.sockets import SAME_ORIGIN
 from tests.polling.helpers import add_account, poll_now
 from wallboard.asgi import application
@@ -98,6 +101,21 @@ async def test_the_page_can_ask_for_the_full_state_again(wallboard, tv_token):
     await tv.receive_from()
     await tv.send_to(text_data='{"type": "resync"}')
     assert _marker(await tv.receive_from()) == (1, None, "full")
+    await tv.disconnect()
+
+
+async def test_a_quiet_board_still_brings_its_viewers_the_servers_clock(wallboard, tv_token):
+    await _poll()
+    tv = await _connect(f"/ws/wallboard/tv/{tv_token}/")
+    await tv.receive_from()
+    broadcaster = get_broadcaster()
+    (feed,) = broadcaster.feeds.values()
+    feed.sent_at -= CLOCK_SECONDS  # as if it had sent nothing for that long
+    await broadcaster.run_duties()
+    tick = protocol.decode(await tv.receive_from())
+    assert (tick.kind, tick.html) == (protocol.Kind.CLOCK, "")
+    assert tick.now == pytest.approx(time.time(), abs=1)
+    assert await tv.receive_nothing(timeout=0.3)  # once, not at every round of duties
     await tv.disconnect()
 
 

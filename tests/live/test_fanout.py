@@ -6,7 +6,7 @@ import pytest
 
 from boards.audience import Audience
 from live import protocol
-from live.fanout import Viewer
+from live.fanout import CLOCK_SECONDS, Viewer
 from tests.live.feeds import FullStateFeed, Socket, feed_with, settle, update
 
 pytestmark = pytest.mark.usefixtures("live_loop")
@@ -92,3 +92,32 @@ async def test_supervisors_get_last_success_and_errors_kept_current_tvs_only_fli
     assert len(supervisor_socket.sent) == 2  # the first poll, then the error
     assert 'data-error="GET /61/availability: 503"' in supervisor_socket.sent[-1]
     assert 'data-fetched-at="111.000"' in supervisor_socket.sent[-1]
+
+
+async def test_a_feed_that_sent_nothing_for_a_while_sends_its_idle_viewers_the_clock_once():
+    idle, busy = Socket(), Socket(stalled=True)
+    feed, (idle_viewer, busy_viewer) = feed_with(idle, busy)
+    busy_viewer.offer_text("a message that stalls")
+    start = feed.sent_at
+
+    feed.tick_clock(start + CLOCK_SECONDS - 1)
+    assert idle.sent == []  # not yet quiet for long enough
+    feed.tick_clock(start + CLOCK_SECONDS)
+    feed.tick_clock(start + CLOCK_SECONDS + 1)
+    await settle(idle_viewer)
+
+    (tick,) = [protocol.decode(text) for text in idle.sent]
+    assert (tick.kind, tick.html) == (protocol.Kind.CLOCK, "")
+    assert tick.now == pytest.approx(time.time(), abs=1)
+    assert not busy_viewer.behind  # its next message carries the clock: no full state for it
+
+
+async def test_an_update_or_freshness_sent_to_every_viewer_puts_the_clock_off():
+    socket = Socket()
+    feed, (viewer,) = feed_with(socket)
+    feed.apply_update(update(2))
+    feed.tick_clock(feed.sent_at + CLOCK_SECONDS - 1)
+    feed.set_freshness(100.0, stale=True)
+    feed.tick_clock(feed.sent_at + CLOCK_SECONDS - 1)
+    await settle(viewer)
+    assert [protocol.decode(text).kind for text in socket.sent] == ["diff", "status"]

@@ -2,10 +2,11 @@ from snapshots.normalize import build_snapshot
 from tests.snapshots.builders import FETCHED_AT, agent, call, queue_availability, snapshot
 
 
-def test_a_call_start_is_fetched_at_minus_call_seconds():
+def test_a_call_starts_in_the_middle_of_the_second_its_whole_call_seconds_leave_open():
+    # 45 whole seconds: the call is 45 to 46 s old at FETCHED_AT.
     snap = snapshot([agent(calls=[call(45, "outbound", "5559876")])])
     (active,) = snap.agents[0].calls
-    assert active.started_at == FETCHED_AT - 45
+    assert active.started_at == FETCHED_AT - 45.5
     assert (active.direction, active.peer) == ("outbound", "5559876")
 
 
