@@ -5,7 +5,9 @@
 Starts its own sandbox (large scenario, quiet), polls the 300-agent account in one process
 on the process's one loop and client (as a Celery worker does), and prints:
   - wall and CPU time per poll, RSS growth, and accounts per process at a 2 s interval;
-  - the snapshot+diff cost per poll for 300 agents (normalize, carry, diff, store).
+  - the snapshot+diff cost per poll for 300 agents (normalize, carry, diff, store);
+  - the service figures' cost with 20,000 webhook events today (service/today.py): the
+    rebuild from the table once, then per poll with no new event and with one.
 Uses Redis db 14 and empties it before and after, and a migrated SQLite file of its own.
 """
 
@@ -115,6 +117,91 @@ def bench_snapshot_diff(account_id: int, key: str, rounds: int) -> float:
     return per
 
 
+def bench_service(account_id: int, events: int = 20_000, polls: int = 600) -> dict:
+    """The service figures of an account with `events` stored today: what a poll pays."""
+    from datetime import UTC, datetime
+
+    from accounts.models import Voice360Account
+    from service import today
+    from webhooks.models import WebhookEvent, WebhookReceiver
+    from webhooks.storage import store as store_event
+    from webhooks.validation import WebhookPayload
+
+    account, _ = Voice360Account.objects.get_or_create(
+        account_id=account_id, defaults={"name": "bench", "time_zone": "UTC"}
+    )
+    now = time.time()
+    midnight = datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0).timestamp()
+    span = max(now - midnight - 60, 3600.0)  # the day so far (an hour just after midnight)
+    rows, calls = [], events // 4
+    for n in range(calls):
+        start = now - span + span * n / calls
+        meta = {"call_id": f"bench-{n}", "queue_id": 100 + n % 20, "queue_name": "q"}
+        names = ("INCOMING_EXTERNAL_CALL", "USER_ANSWER", "CALL_ENDED", "QUEUE_NO_ANSWER")
+        for i, name in enumerate(names):
+            extra = {"user_id": 1 + n % 300, "direction": "inbound", "reason": "completed"}
+            at = datetime.fromtimestamp(start + (0, 12, 200, 5)[i], UTC)
+            rows.append(
+                WebhookEvent(
+                    account=account,
+                    event_name=name,
+                    occurred_at=at,
+                    received_at=at,
+                    dedup_key=f"{n:08d}{i}".ljust(64, "0"),
+                    call_id=meta["call_id"],
+                    queue_id=meta["queue_id"],
+                    user_id=extra["user_id"] if i else None,
+                    direction="inbound" if i in (1, 2) else "",
+                    reason="completed" if i == 2 else "",
+                    metadata={**meta, "wait_seconds": 5} if i == 3 else meta,
+                )
+            )
+    WebhookEvent.objects.bulk_create(rows, batch_size=2000)
+    snapshot = store.read_snapshot(account_id).snapshot
+    started = time.process_time()
+    today.today_counts(account_id, now, snapshot)  # the rebuild from the table
+    rebuild = time.process_time() - started
+
+    started = time.process_time()
+    for i in range(polls):  # 2 s apart: 20 minutes of polls, each minute's figures anew
+        today.today_counts(account_id, now + 2 * i, snapshot)
+    quiet = (time.process_time() - started) / polls
+
+    receiver = WebhookReceiver.for_account(account)
+    payloads = [
+        WebhookPayload(
+            event_name="INCOMING_EXTERNAL_CALL",
+            account_id=str(account_id),
+            timestamp=int(now),
+            metadata={
+                "call_id": f"new-{i}",
+                "from_number": "+15550000000",
+                "to_number": "8001",
+                "queue_id": 100,
+                "queue_name": "q",
+            },
+        )
+        for i in range(polls // 10)
+    ]
+    spent = 0.0
+    for i, payload in enumerate(payloads):
+        store_event(receiver, payload, time.time())
+        started = time.process_time()
+        today.today_counts(account_id, now + 2 * i, snapshot)  # the event folded in
+        spent += time.process_time() - started
+    busy = spent / len(payloads)
+    print(
+        f"service figures, {events:,} events today: rebuild {rebuild * 1000:.0f} ms once; "
+        f"per poll {quiet * 1000:.3f} ms CPU with no new event, {busy * 1000:.3f} ms with one"
+    )
+    return {
+        "service_events": events,
+        "service_rebuild_ms": round(rebuild * 1000, 1),
+        "service_quiet_poll_cpu_ms": round(quiet * 1000, 3),
+        "service_event_poll_cpu_ms": round(busy * 1000, 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--polls", type=int, default=200)
@@ -129,6 +216,7 @@ def main() -> None:
         print(f"sandbox large scenario: account {account_id} with {size} agents")
         result = bench_polls(account_id, key, args.polls)
         per = bench_snapshot_diff(account_id, key, args.polls)
+        result.update(bench_service(account_id))
         result.update(
             bench="poller",
             mode=f"{args.polls} polls",

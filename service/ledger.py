@@ -149,6 +149,16 @@ def read(account_id: int, zone: ZoneInfo, targets: dict[int, Target], now: float
         return None
 
 
+def discard(account_id: int) -> None:
+    """Throw the stored tally away (new targets, another time zone): the revision moves on,
+    so no process keeps counting into the state it holds, and the next poll rebuilds."""
+    pipe = get_redis().pipeline()
+    pipe.delete(key(account_id))
+    pipe.incr(revision_key(account_id))
+    pipe.expire(revision_key(account_id), TTL_SECONDS)
+    pipe.execute()
+
+
 def save(account_id: int, state: State) -> bool:
     """False when another writer got in first (its state stands)."""
     revision = str(int(state.revision or 0) + 1)
@@ -162,8 +172,11 @@ def save(account_id: int, state: State) -> bool:
     return bool(written)
 
 
-def rebuild(account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: float) -> State:
-    """The tally of the local day at `now`, from the table."""
+def rebuild(
+    account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: float, revision: str = ""
+) -> State:
+    """The tally of the local day at `now`, from the table. `revision`: the stored tally's,
+    read before (it may have no tally, only a revision `discard` moved on), for `save`."""
     received = time.time()  # receipt times are this machine's clock, whatever `now` is
     date = local_date(now, zone)
     since = day_bounds(date, zone)[0] - REACH_SECONDS
@@ -176,7 +189,7 @@ def rebuild(account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: fl
     for _, event in events:
         if event.received_at >= received - LOOKBACK_SECONDS:
             seen[event.id] = event.received_at
-    state = State(tally=tally, since=since, cursor=received, seen=seen)
+    state = State(tally=tally, since=since, cursor=received, seen=seen, revision=revision)
     state.has_events = bool(events) or sources.any_event(account_pk, now)
     return state
 

@@ -1,6 +1,6 @@
-"""New targets or another time zone make a new tally: the account's event generation moves
-on (as when an event is stored), so the next poll reads its tally again and finds it no
-longer fits (service/ledger.py `read`)."""
+"""New targets or another time zone make a new tally: the stored one is thrown away and its
+revision moves on (service/ledger.py `discard`), so no process keeps counting into the state
+it holds; the account's event generation moves on too, so the next poll looks at once."""
 
 from functools import partial
 
@@ -9,12 +9,18 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import Voice360Account
+from service import ledger
 from service.models import ServiceTarget
 from webhooks import generation
 
 
+def _invalidate(account_id: int) -> None:
+    ledger.discard(account_id)
+    generation.bump(account_id)
+
+
 def _invalidate_on_commit(account_id: int) -> None:
-    transaction.on_commit(partial(generation.bump, account_id), robust=True)
+    transaction.on_commit(partial(_invalidate, account_id), robust=True)
 
 
 @receiver([post_save, post_delete], sender=ServiceTarget, dispatch_uid="service-target")

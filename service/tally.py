@@ -229,18 +229,20 @@ class Tally:
         return self.windows(queue_id, (minutes,), now)[minutes]
 
     def windows(self, queue_id: int, lengths: tuple[int, ...], now: float) -> dict[int, Bucket]:
-        """`window` for several lengths in one pass over the minutes."""
+        """`window` for several lengths, each minute's bucket read once."""
         current = minute_of(now)
-        sums = {length: [0.0] * len(Bucket._names) for length in lengths}  # type: ignore[attr-defined]
-        for minute, queues in self.minutes.items():
-            bucket = queues.get(queue_id)
-            if bucket is None:
-                continue
-            values = bucket.dump()
-            for length, total in sums.items():
-                if minute >= current - (length - 1) * MINUTE:
-                    total[:] = [a + b for a, b in zip(total, values, strict=True)]
-        return {length: _whole(Bucket.load(total)) for length, total in sums.items()}
+        rows = [
+            (minute, queues[queue_id].dump())
+            for minute, queues in self.minutes.items()
+            if queue_id in queues
+        ]
+        out = {}
+        for length in lengths:
+            oldest = current - (length - 1) * MINUTE
+            columns = zip(*(values for minute, values in rows if minute >= oldest), strict=True)
+            sums = [sum(column) for column in columns] or [0] * len(Bucket._names)  # type: ignore[attr-defined]
+            out[length] = _whole(Bucket.load(sums))
+        return out
 
     def queue_ids(self) -> set[int]:
         seen = set(self.days) | {q for queues in self.minutes.values() for q in queues}

@@ -1,8 +1,9 @@
 """Today's calls and service figures of an account: what the overlay puts on each snapshot.
 
 Cheap on every poll: one Redis round trip when nothing happened (the events' generation and
-the tally's revision are what this process saw last), the tally read and brought up to date
-only when events were stored (service/ledger.py), the figures worked out again only then or
+the tally's revision are what this process saw last); when events were stored, the new ones
+folded into the tally this process holds (service/ledger.py), read from Redis again only if
+another process wrote it meanwhile; the figures worked out again only then or
 when a minute passed (the rolling windows move); once a minute one query looks for events
 anyway. Each poll also checks the waiting calls against the poll's queues
 (service/reconcile.py).
@@ -57,13 +58,15 @@ def _current(account_id: int, now: float) -> _Seen | None:
     if (
         seen is not None
         and seen.state.revision == revision
-        and seen.state.generation == generation
         and seen.state.tally.date == local_date(now, seen.state.zone)
     ):
         _seen.move_to_end(account_id)
-        _sweep(account_id, seen, now)
-        return seen
-    found = _up_to_date(account_id, generation, now)
+        if seen.state.generation == generation:
+            _sweep(account_id, seen, now)
+            return seen
+        if _catch_up(account_id, seen, generation, now):
+            return seen
+    found = _up_to_date(account_id, generation, revision, now)
     if found is None:
         _seen.pop(account_id, None)
         return None
@@ -71,6 +74,17 @@ def _current(account_id: int, now: float) -> _Seen | None:
     while len(_seen) > CACHED_ACCOUNTS:
         _seen.popitem(last=False)
     return seen
+
+
+def _catch_up(account_id: int, seen: _Seen, generation: str, now: float) -> bool:
+    """Events were stored and no other process wrote the tally since this one did: fold
+    them into the state this process holds, without reading and parsing it again. False
+    when another writer got in first meanwhile (the caller reads theirs)."""
+    ledger.fold(seen.account_pk, seen.state)
+    seen.state.generation = generation
+    seen.state.tally.prune(now)
+    seen.minute, seen.swept = -1, minute_of(now)
+    return ledger.save(account_id, seen.state)
 
 
 def _sweep(account_id: int, seen: _Seen, now: float) -> None:
@@ -85,7 +99,9 @@ def _sweep(account_id: int, seen: _Seen, now: float) -> None:
         seen.minute = -1
 
 
-def _up_to_date(account_id: int, generation: str, now: float) -> tuple[int, State] | None:
+def _up_to_date(
+    account_id: int, generation: str, revision: str, now: float
+) -> tuple[int, State] | None:
     account = (
         Voice360Account.objects.filter(account_id=account_id).values("pk", "time_zone").first()
     )
@@ -94,7 +110,7 @@ def _up_to_date(account_id: int, generation: str, now: float) -> tuple[int, Stat
     zone, targets = ZoneInfo(account["time_zone"]), targets_of(account["pk"])
     state = ledger.read(account_id, zone, targets, now)
     if state is None:
-        state = ledger.rebuild(account["pk"], zone, targets, now)
+        state = ledger.rebuild(account["pk"], zone, targets, now, revision)
     elif state.generation != generation:
         ledger.fold(account["pk"], state)
     else:

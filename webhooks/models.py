@@ -97,7 +97,12 @@ class WebhookEvent(models.Model):
             models.Index(
                 fields=["account", "event_name", "occurred_at"], name="webhook_account_event_time"
             ),
-            models.Index(fields=["account", "call_id"], name="webhook_account_call"),
+            # A call's events (service/sources.py `events_of`), by time.
+            models.Index(
+                fields=["account", "call_id", "occurred_at"], name="webhook_account_call_time"
+            ),
+            # The service tally's fold: what arrived since it last looked (service/ledger.py).
+            models.Index(fields=["account", "received_at"], name="webhook_account_received"),
             models.Index(fields=["queue_id"], name="webhook_queue"),
             models.Index(fields=["user_id"], name="webhook_user"),
             models.Index(fields=["occurred_at"], name="webhook_time"),  # retention purge

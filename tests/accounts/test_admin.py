@@ -16,8 +16,18 @@ def test_the_admin_never_shows_the_key_back(admin_client):
         assert "v360_dev_…0001" in page
 
 
+def management_forms(admin_client, url: str) -> dict[str, str]:
+    """The inlines' management fields of an admin page, as a browser would post them back."""
+    page = admin_client.get(url).content.decode()
+    found = re.findall(
+        r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)"[^>]*value="(\d*)"', page
+    )
+    assert found, "the account page has its inlines (service targets)"
+    return dict(found)
+
+
 def test_a_key_typed_in_the_admin_is_stored_encrypted_and_blank_keeps_it(admin_client):
-    form = {
+    form = management_forms(admin_client, f"{CHANGELIST}add/") | {
         "account_id": 62,
         "name": "Second",
         "poll_interval_seconds": 2,
@@ -30,6 +40,7 @@ def test_a_key_typed_in_the_admin_is_stored_encrypted_and_blank_keeps_it(admin_c
     account = Voice360Account.objects.get(account_id=62)
     assert account.api_key == DEMO_KEY
     form["new_api_key"] = ""
+    form |= management_forms(admin_client, f"{CHANGELIST}{account.pk}/change/")
     admin_client.post(f"{CHANGELIST}{account.pk}/change/", form)
     assert Voice360Account.objects.get(account_id=62).api_key == DEMO_KEY
 

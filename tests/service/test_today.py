@@ -2,6 +2,8 @@
 
 import pytest
 
+from service import ledger, today
+from service.models import ServiceTarget
 from service.today import today_counts
 from snapshots.models import AgentToday
 from tests.service.helpers import QUEUE, stored
@@ -184,3 +186,27 @@ def test_counts_start_again_at_midnight(receiver, zone):
     assert after.total.inbound == 1
     assert after.agents == {}
     assert after.total.calls_waiting == 2  # the caller from before midnight still waits
+
+
+def test_a_tally_that_no_longer_fits_is_rebuilt_once_then_kept(
+    receiver, monkeypatch, django_capture_on_commit_callbacks
+):
+    """After midnight and after a target edit the stored tally no longer fits: the next poll
+    rebuilds it from the table and stores it, and the polls after it use the stored one."""
+    rebuilds = []
+    rebuild = ledger.rebuild
+    monkeypatch.setattr(ledger, "rebuild", lambda *a, **k: rebuilds.append(a) or rebuild(*a, **k))
+    day_of_events(receiver)
+    account_id = receiver.account.account_id
+    midnight = at("2026-11-29 00:00:00")
+    for now in (NOW, NOW + 60, midnight + 30, midnight + 90, midnight + 150):
+        today_counts(account_id, now)
+    assert len(rebuilds) == 2  # the first poll, and the first of the new day
+    with django_capture_on_commit_callbacks(execute=True):
+        ServiceTarget.objects.create(account=receiver.account, queue_id=QUEUE, target_percent=90)
+    for now in (midnight + 210, midnight + 270):
+        counts = today_counts(account_id, now)
+    assert len(rebuilds) == 3
+    today.forget()  # another process, or this one restarted: it reads what was stored
+    assert today_counts(account_id, midnight + 330) == counts
+    assert len(rebuilds) == 3
