@@ -96,7 +96,7 @@ def agent_card(page: Page, pk: int) -> Locator:
 
 
 def queue_number(page: Page, queue_id: int, label: str) -> Locator:
-    """The number under `label` (Available, On call, Online, Calls) on a queue tile."""
+    """The number under `label` (Available, On call, Waiting, Online) on a queue tile."""
     return (
         page.locator(f"#queue-{queue_id} .tile__number")
         .filter(has=page.locator("dt", has_text=label))

@@ -40,9 +40,10 @@ def test_seed_demo_refuses_to_create_a_known_password_without_debug(settings):
     assert not get_user_model().objects.exists()
 
 
-def test_seed_demo_sets_up_alert_rules_and_public_counts_once():
+def test_seed_demo_sets_up_alert_rules_public_counts_and_targets_once():
     from alerts.models import AlertRule
     from boards.models import Board
+    from service.models import ServiceTarget
 
     call_command("seed_demo")
     call_command("seed_demo")
@@ -50,7 +51,17 @@ def test_seed_demo_sets_up_alert_rules_and_public_counts_once():
     assert {(r.board.slug, r.kind) for r in rules} == {
         (slug, kind)
         for slug in ("floor-tv", "supervisor")
-        for kind in ("no_agent_ready", "abandons_last_hour_above", "waiting_longer_than")
+        for kind in (
+            "no_agent_ready",
+            "abandons_last_hour_above",
+            "waiting_longer_than",
+            "service_level_below",
+            "calls_waiting_above",
+        )
     }
-    assert rules.count() == 6
-    assert Board.objects.get(slug="support-status").public_shows_today
+    assert rules.count() == 10
+    public = Board.objects.get(slug="support-status")
+    assert public.public_shows_today
+    assert public.public_shows_service_level
+    (target,) = ServiceTarget.objects.all()
+    assert (target.queue_id, target.threshold_seconds, target.target_percent) == (100134, 15, 90)

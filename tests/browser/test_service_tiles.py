@@ -1,0 +1,139 @@
+"""The demo TV with its service figures (service level against the target, calls waiting, the
+longest wait, today's strip, the leaderboard, time in state) fits every screen size the
+board supports, landscape and portrait: no scrolling, nothing off screen or cut off, and no
+two texts of a tile drawn over each other. Screenshots are kept in test-artifacts/."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from demo import announce
+from demo import names as demo
+from tests.browser.board import open_board, open_tab, save_screenshot
+from tests.stack import ACCOUNT_ID, Stack
+
+pytestmark = pytest.mark.browser
+
+SALES, SUPPORT = 100134, 100135
+TARGET_WORD = re.compile(r"(Met|Below target|No calls yet)\s*$")  # after its icon
+SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
+
+# The parts of the board that must stay on screen; in each, the elements that hold its texts,
+# which must not overlap one another (their layout boxes: a glyph may reach a little beyond
+# its line box, which no text drawn over another needs); and every line of text, which must
+# be wholly inside its part or wholly out of sight (the leaderboard drops who does not fit
+# its line), never cut in two.
+MEASURE = """() => {
+  const vw = window.innerWidth, vh = window.innerHeight, doc = document.documentElement;
+  const PARTS = ".queues .tile, #today-total, .agent, #leaderboard";
+  const HOLDERS = [
+    ".tile__name", ".tile__level", ".tile__number dt", ".tile__number dd", ".tile__today",
+    ".tile__alarms", ".tile__rule", ".today__title", ".today__number",
+    ".leaderboard__title", ".leaderboard__row",
+    ".agent__icon", ".agent__name", ".agent__state", ".agent__timer", ".agent__today",
+  ].join(", ");
+  const shown = (el) =>
+    el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  const overlap = (a, b) =>
+    Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+    Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+  const inside = (r, box) =>
+    r.left >= box.left - 1 && r.right <= box.right + 1 &&
+    r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  const lines = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const found = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.textContent.trim() || !shown(node.parentElement)) { continue; }
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const r of range.getClientRects()) {
+        if (r.width > 0 && r.height > 0) {
+          found.push({text: node.textContent.trim().slice(0, 30), r});
+        }
+      }
+    }
+    return found;
+  };
+  const name = (el) => (el.id || el.className).slice(0, 40);
+  const report = {overlapping: [], cutOff: [], offScreen: []};
+  for (const part of document.querySelectorAll(PARTS)) {
+    const box = part.getBoundingClientRect();
+    if (box.left < -1 || box.top < -1 || box.right > vw + 1 || box.bottom > vh + 1) {
+      report.offScreen.push(name(part));
+    }
+    for (const line of lines(part)) {
+      if (!inside(line.r, box) && overlap(line.r, box)) {
+        report.cutOff.push(`${part.id}: ${line.text}`);
+      }
+    }
+    const holders = [...part.querySelectorAll(HOLDERS)].filter(shown);
+    for (let i = 0; i < holders.length; i++) {
+      for (let j = i + 1; j < holders.length; j++) {
+        const [a, b] = [holders[i], holders[j]];
+        if (a.contains(b) || b.contains(a)) { continue; }
+        if (overlap(a.getBoundingClientRect(), b.getBoundingClientRect())) {
+          const said = (el) => `${name(el)} "${el.innerText.slice(0, 20)}"`;
+          report.overlapping.push(`${part.id}: ${said(a)} over ${said(b)}`);
+        }
+      }
+    }
+  }
+  report.document = [doc.scrollWidth, doc.scrollHeight];
+  return report;
+}"""
+
+
+def callers(stack: Stack, queue_id: int, count: int, patience: int) -> None:
+    for n in range(count):
+        body = {"from_number": f"+1555010{queue_id % 100:02d}{n:02d}", "patience": patience}
+        stack.control("POST", f"/accounts/{ACCOUNT_ID}/queues/{queue_id}/callers", body)
+
+
+@pytest.fixture
+def busy_stack(stack: Stack) -> Stack:
+    """The demo with webhooks and calls: some answered (a service level), some waiting."""
+    announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+    callers(stack, SALES, 3, patience=900)
+    callers(stack, SUPPORT, 6, patience=900)
+    for _ in range(4):  # 20 simulated seconds, in steps the queues react to: answers
+        stack.control("POST", "/time/advance", {"seconds": 5})
+    return stack
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_tv_with_its_service_figures_fits_and_nothing_overlaps(
+    busy_stack: Stack, browser: Browser, width: int, height: int
+) -> None:
+    tab = open_tab(browser, width, height)
+    try:
+        page = open_board(tab, busy_stack.tv_url())
+        for queue_id in (SALES, SUPPORT):
+            tile = page.locator(f"#queue-{queue_id}")
+            # The figures came from the sandbox's webhooks: a service level with its word.
+            expect(tile.locator(".tile__number--sl dd")).to_contain_text("%", timeout=30_000)
+            expect(tile.locator(".tile__sl-word")).to_have_text(TARGET_WORD)
+            expect(tile.locator(".tile__number--waiting dd")).to_have_text(re.compile(r"^\D*\d+"))
+            expect(tile.locator(".tile__today")).to_be_visible()
+        expect(page.locator("#today-total")).to_contain_text("Answered")
+        page.evaluate("document.fonts.ready")
+        save_screenshot(page, f"tv-service-{width}x{height}.png")
+
+        report = page.evaluate(MEASURE)
+
+        assert report["document"] == [width, height], report
+        assert report["offScreen"] == [], report
+        assert report["cutOff"] == [], report
+        assert report["overlapping"] == [], report
+        assert tab.unexpected_console_errors() == []
+
+        # The measure sees a text drawn over the figures (a tile's day line pulled up).
+        page.evaluate(
+            """() => document.querySelectorAll(".tile__today")
+                .forEach((line) => { line.style.marginTop = "-3em"; })"""
+        )
+        drawn_over = page.evaluate(MEASURE)["overlapping"]
+        assert any("tile__today" in o for o in drawn_over), drawn_over
+    finally:
+        tab.page.context.close()
