@@ -30,6 +30,10 @@ def estimated_wait(
         return None
     if today.aht_seconds is not None:
         return round((calls.count + 1) * today.aht_seconds / queue.agents_online)
+    if calls.count > 0:
+        # Callers ahead and no handle time yet (no call ended today): how fast calls were
+        # answered when nobody queued says nothing of how long these will take.
+        return None
     recent = today.window(window).asa_seconds
     return None if recent is None else round(recent)
 

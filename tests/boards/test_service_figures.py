@@ -67,6 +67,7 @@ def test_with_webhooks_calls_waiting_and_the_longest_wait_come_from_the_events()
         (2, 0, 120.0, 0),  # a free agent and nobody waiting
         (0, 2, 120.0, 120),  # (2 + 1) x 120 s / 3 agents online
         (0, 0, None, None),  # nothing known
+        (0, 2, None, None),  # callers ahead, no handle time yet: not the speed of answer
     ],
 )
 def test_the_estimated_wait(available, waiting, aht, expected):
