@@ -145,8 +145,21 @@ def service_state(level: ServiceLevel | None) -> Literal["met", "below", "none",
     return "met" if level.meets_target else "below"
 
 
+class _AgainstTarget:
+    """`service` (today) and `recent` (the board's window) against their target: what the
+    tiles say of them in words and colour (met, below, none, mixed)."""
+
+    @property
+    def service_state(self) -> str:
+        return service_state(self.service)  # type: ignore[attr-defined]
+
+    @property
+    def recent_state(self) -> str:
+        return service_state(self.recent)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
-class QueueView:
+class QueueView(_AgainstTarget):
     id: int
     name: str
     extension: str
@@ -169,14 +182,6 @@ class QueueView:
     service: ServiceLevel | None = None
     recent: ServiceLevel | None = None
     windows: tuple[ServiceLevel, ...] = ()  # every rolling window (supervisor and admin)
-
-    @property
-    def service_state(self) -> str:
-        return service_state(self.service)
-
-    @property
-    def recent_state(self) -> str:
-        return service_state(self.recent)
 
     @property
     def all_windows(self) -> tuple[ServiceLevel, ...]:
@@ -217,7 +222,7 @@ class QueueView:
 
 
 @dataclass(frozen=True)
-class BoardView:
+class BoardView(_AgainstTarget):
     board: BoardSettings
     audience: Audience
     version: int
@@ -252,14 +257,6 @@ class BoardView:
     def windows(self) -> tuple[ServiceLevel, ...]:
         """Every rolling window of the board's queues together (the supervisor's picker)."""
         return tuple(self.today.window(m) for m in WINDOWS) if self.today else ()
-
-    @property
-    def service_state(self) -> str:
-        return service_state(self.service)
-
-    @property
-    def recent_state(self) -> str:
-        return service_state(self.recent)
 
     @property
     def shows_agents(self) -> bool:

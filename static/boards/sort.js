@@ -44,6 +44,12 @@
       if (key === "order") {
         return (parseInt(a.getAttribute("data-order"), 10) - parseInt(b.getAttribute("data-order"), 10)) || byName;
       }
+      if (key === "answered" || key === "talk") {
+        // Today's calls answered or talk time, fewest first (a second click: most first).
+        var na = parseFloat(a.getAttribute("data-" + key)) || 0;
+        var nb = parseFloat(b.getAttribute("data-" + key)) || 0;
+        return (na - nb) || byName;
+      }
       return byName;
     };
   }

@@ -96,7 +96,7 @@ def busy_stack(stack: Stack) -> Stack:
     """The demo with webhooks and calls: some answered (a service level), some waiting."""
     announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
     callers(stack, SALES, 3, patience=900)
-    callers(stack, SUPPORT, 6, patience=900)
+    callers(stack, SUPPORT, 12, patience=900)  # two-digit waiting: the widest figures
     for _ in range(4):  # 20 simulated seconds, in steps the queues react to: answers
         stack.control("POST", "/time/advance", {"seconds": 5})
     return stack

@@ -1,0 +1,62 @@
+"""The supervisor's agent table sorts by today's figures: calls answered and talk time, fewest
+first on the first click and most first on the second, and stays sorted as rows are pushed."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from demo import announce
+from demo import names as demo
+from tests.browser.board import open_tab
+from tests.stack import ACCOUNT_ID, Stack
+
+pytestmark = pytest.mark.browser
+
+SALES, SUPPORT = 100134, 100135
+PATH = "/boards/supervisor/"
+
+
+def figures(page: Page, key: str) -> list[float]:
+    return page.eval_on_selector_all(
+        ".agent-rows > [id]", f"rows => rows.map(row => parseFloat(row.dataset.{key}) || 0)"
+    )
+
+
+def test_the_agent_table_sorts_by_calls_answered_and_talk_time(
+    stack: Stack, browser: Browser
+) -> None:
+    announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+    for n in range(4):
+        body = {"from_number": f"+155501077{n:02d}", "patience": 600}
+        stack.control("POST", f"/accounts/{ACCOUNT_ID}/queues/{SALES}/callers", body)
+    for _ in range(4):  # answers, in steps the queue reacts to
+        stack.control("POST", "/time/advance", {"seconds": 5})
+
+    tab = open_tab(browser, 1600, 1000)
+    try:
+        page = tab.page
+        page.goto(stack.url(f"/admin/login/?next={PATH}"))
+        page.fill("#id_username", demo.DEMO_USERNAME)
+        page.fill("#id_password", demo.demo_password())
+        page.click("input[type=submit]")
+        expect(page).to_have_url(re.compile(re.escape(PATH) + "$"))
+        # Some agents answered today, some did not: there is an order to see.
+        expect(page.locator('.agent-rows > [data-answered="0"]').first).to_be_attached()
+        expect(page.locator('.agent-rows > :not([data-answered="0"])').first).to_be_attached(
+            timeout=30_000
+        )
+
+        for key, label in (("answered", "Today"), ("talk", "Talk · AHT")):
+            header = page.locator(f'[data-sort="{key}"]')
+            header.get_by_role("button", name=label).click()
+            expect(header).to_have_attribute("aria-sort", "ascending")
+            shown = figures(page, key)
+            assert shown == sorted(shown), (key, shown)
+            header.get_by_role("button", name=label).click()
+            expect(header).to_have_attribute("aria-sort", "descending")
+            shown = figures(page, key)
+            assert shown == sorted(shown, reverse=True), (key, shown)
+        assert tab.unexpected_console_errors() == []
+    finally:
+        tab.page.context.close()
