@@ -24,6 +24,8 @@ class BoardSettings:
     service_window_minutes: int = 30
     public_shows_service_level: bool = False
     leaderboard_size: int = 0
+    tv_shows_forecast: bool = False
+    public_shows_forecast: bool = False
 
     @classmethod
     def of(cls, board: Board) -> "BoardSettings":
@@ -42,6 +44,8 @@ class BoardSettings:
             service_window_minutes=board.service_window_minutes,
             public_shows_service_level=board.public_shows_service_level,
             leaderboard_size=board.leaderboard_size,
+            tv_shows_forecast=board.tv_shows_forecast,
+            public_shows_forecast=board.public_shows_forecast,
         )
 
     def warning_level(self, queue_id: int) -> int:
@@ -57,3 +61,8 @@ class BoardSettings:
 
     def shows_service_level(self, audience: Audience) -> bool:
         return audience is not Audience.PUBLIC or self.public_shows_service_level
+
+    def shows_forecast(self, audience: Audience) -> bool:
+        if audience is Audience.PUBLIC:
+            return self.public_shows_forecast
+        return audience.sees_detail or self.tv_shows_forecast

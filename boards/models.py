@@ -74,6 +74,16 @@ class Board(models.Model):
         help_text="Also show the service level (today and the rolling window) on the public "
         "status page, its JSON and badges. Needs webhooks.",
     )
+    tv_shows_forecast = models.BooleanField(
+        default=False,
+        help_text="Show each queue's staffing forecast (agents needed for its target, Erlang "
+        "C) on the TV too; supervisors always see it. Needs webhooks.",
+    )
+    public_shows_forecast = models.BooleanField(
+        default=False,
+        help_text="Also give the staffing forecast (calls per hour, handle time, agents needed "
+        "and online, predicted service level) in the public JSON. Needs webhooks.",
+    )
     leaderboard_size = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(20)],

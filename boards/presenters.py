@@ -109,6 +109,7 @@ def _queue_view(
     waiting = queue_figures.waiting(queue, of_queue)
     shows_level = of_queue is not None and board.shows_service_level(audience)
     window = board.service_window_minutes
+    shows_forecast = of_queue is not None and board.shows_forecast(audience)
     return QueueView(
         id=queue.id,
         name=queue.queue_name or queue.name,
@@ -131,6 +132,7 @@ def _queue_view(
         service=of_queue.service if shows_level else None,
         recent=of_queue.window(window) if shows_level else None,
         windows=tuple(of_queue.window(m) for m in WINDOWS) if shows_level and detail else (),
+        forecast=queue_figures.forecast(queue, of_queue) if shows_forecast else None,
     )
 
 

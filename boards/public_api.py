@@ -18,6 +18,7 @@ from boards.models import Board
 from boards.presenters import board_view
 from boards.view_models import QueueView
 from boards.views import per_ip_limit, public_board
+from service.erlang import Forecast
 from snapshots import store
 from snapshots.freshness import Freshness
 from snapshots.models import QueueToday, ServiceLevel
@@ -95,7 +96,22 @@ def _public_queue(queue: QueueView, now: float) -> dict:
     if queue.service is not None and queue.recent is not None:  # the board opts in
         data["service_level"] = _public_level(queue.service)
         data["service_level_recent"] = _public_level(queue.recent)
+    if queue.forecast is not None:  # the board opts in
+        data["forecast"] = _public_forecast(queue.forecast)
     return data
+
+
+def _public_forecast(forecast: Forecast) -> dict:
+    """docs/public-api.md: every field always there; `agents_needed` and the prediction null
+    while there is not enough data."""
+    return {
+        "calls_per_hour": forecast.calls_per_hour,
+        "aht_seconds": forecast.aht_seconds,
+        "agents_needed": forecast.agents_needed,
+        "agents_available": forecast.agents_available,
+        "predicted_service_level_percent": forecast.predicted_service_level_percent,
+        "window_minutes": forecast.window_minutes,
+    }
 
 
 @per_ip_limit

@@ -7,6 +7,7 @@ in public mode (no key) even that is unknown.
 """
 
 from boards.view_models import LeaderRow, Waiting
+from service import erlang
 from snapshots.models import AgentState, QueueState, QueueToday, TodayCounts
 
 
@@ -36,6 +37,25 @@ def estimated_wait(
         return None
     recent = today.window(window).asa_seconds
     return None if recent is None else round(recent)
+
+
+# "From the arrival rate of the last 30 minutes" (the issue and docs/metrics.md), whatever the
+# board's own window.
+FORECAST_WINDOW_MINUTES = 30
+
+
+def forecast(queue: QueueState, today: QueueToday) -> erlang.Forecast:
+    """The queue's staffing forecast: calls offered in the last half hour as an hourly rate,
+    today's handle time, its agents online, its own target (docs/metrics.md)."""
+    recent = today.window(FORECAST_WINDOW_MINUTES)
+    return erlang.forecast(
+        recent.offered * 60 / FORECAST_WINDOW_MINUTES,
+        today.aht_seconds,
+        queue.agents_online,
+        window_minutes=FORECAST_WINDOW_MINUTES,
+        threshold_seconds=recent.threshold_seconds,
+        target_percent=recent.target_percent,
+    )
 
 
 def leaderboard(

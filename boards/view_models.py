@@ -9,6 +9,7 @@ from typing import Literal
 
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from service.erlang import Forecast
 from snapshots.models import WINDOWS, AgentStatus, AgentToday, QueueToday, ServiceLevel
 
 Level = Literal["ok", "warning", "alert"]
@@ -182,6 +183,7 @@ class QueueView(_AgainstTarget):
     service: ServiceLevel | None = None
     recent: ServiceLevel | None = None
     windows: tuple[ServiceLevel, ...] = ()  # every rolling window (supervisor and admin)
+    forecast: Forecast | None = None  # staffing, where the board shows it
 
     @property
     def all_windows(self) -> tuple[ServiceLevel, ...]:

@@ -19,6 +19,7 @@ behind.
 
 import atexit
 import contextlib
+import json
 import os
 import secrets
 import subprocess
@@ -321,6 +322,18 @@ class Stack:
         )
         response.raise_for_status()
         return response.json()
+
+    def service_waiting(self) -> int:
+        """How many calls the wallboard's service tally has waiting for the demo account."""
+        client = redis.Redis.from_url(self.redis_url, decode_responses=True)
+        try:
+            raw = client.get(f"wb:service:{ACCOUNT_ID}")
+        finally:
+            client.close()
+        if raw is None:
+            return 0
+        state = json.loads(raw)
+        return len(set(state["tally"]["waiting"]) - set(state["dismissed"]))
 
     def account_state(self) -> dict:
         state = self.control("GET", "/state")

@@ -184,3 +184,21 @@ def test_schema_2_carries_calls_waiting_and_the_service_level_where_published(cl
         "asa_seconds": None,
     }
     assert sales["service_level_recent"]["window"] == "30m"
+
+
+def test_the_forecast_is_in_the_json_only_where_the_board_opts_in(client, public_board):
+    _with_service(public_board, opt_in=True)
+    assert "forecast" not in client.get("/status/status.json").json()["queues"][0]
+    public_board.public_shows_forecast = True
+    public_board.save()
+    _with_service(public_board, opt_in=True)
+    sales = client.get("/status/status.json").json()["queues"][0]
+    # No call in the last 30 minutes and no handle time: every field, the unknown ones null.
+    assert sales["forecast"] == {
+        "calls_per_hour": 0.0,
+        "aht_seconds": None,
+        "agents_needed": None,
+        "agents_available": sales["agents_online"],
+        "predicted_service_level_percent": None,
+        "window_minutes": 30,
+    }

@@ -102,3 +102,48 @@ def test_an_agents_time_in_state_ticks_on_its_card_and_row():
     for audience in (Audience.TV, Audience.SUPERVISOR):
         html = render_board(board_view(settings(), snapshot, audience)).body
         assert f'data-since="{NOW - 200:.3f}"' in html
+
+
+def busy_counts() -> TodayCounts:
+    """200 calls an hour lately (100 offered in the last 30 minutes), 180 s handle time."""
+    sales = queue_today(answered=100, talked=10, talk_total=1800.0)
+    recent = dict(sales.recent) | {30: ServiceLevel(window="30m", answered=100)}
+    sales = sales.model_copy(update={"recent": recent})
+    return TodayCounts(
+        date="2027-01-15", time_zone="UTC", total=sales, queues={1: sales}, agents={}
+    )
+
+
+def forecast_view(audience=Audience.SUPERVISOR, **board):
+    snapshot = stored(
+        [agent(7, "Ada Lovelace")], [queue(1, "Sales", online=12)], today=busy_counts()
+    )
+    return board_view(settings(**board), snapshot, audience)
+
+
+def test_supervisors_see_the_staffing_forecast_and_the_shortfall():
+    forecast = forecast_view().queues[0].forecast
+    assert (forecast.calls_per_hour, forecast.aht_seconds) == (200.0, 180.0)
+    assert (forecast.agents_needed, forecast.agents_available, forecast.shortfall) == (14, 12, 2)
+    html = render_board(forecast_view()).body
+    assert "14 agents for 80 % in 20 s" in html and "2 more needed" in html
+    assert "with 12: 64 %, ASA 0:40" in html
+
+
+def test_the_forecast_shows_on_the_tv_and_in_public_only_where_the_board_turns_it_on():
+    assert forecast_view(Audience.TV).queues[0].forecast is None
+    assert forecast_view(Audience.TV, tv_shows_forecast=True).queues[0].forecast is not None
+    public = dict(is_public=True)
+    assert forecast_view(Audience.PUBLIC, **public).queues[0].forecast is None
+    opted = forecast_view(Audience.PUBLIC, public_shows_forecast=True, **public)
+    assert opted.queues[0].forecast.agents_needed == 14
+
+
+def test_without_recent_calls_the_forecast_says_not_enough_data():
+    snapshot = stored([agent(7, "Ada")], [queue(1, "Sales", online=3)], today=counts())
+    tile = board_view(settings(), snapshot, Audience.SUPERVISOR).queues[0]
+    assert tile.forecast.agents_needed is None and tile.forecast.agents_available == 3
+    assert (
+        "not enough data yet"
+        in render_board(board_view(settings(), snapshot, Audience.SUPERVISOR)).body
+    )

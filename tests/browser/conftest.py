@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from demo import announce
+from demo import names as demo
 from tests import stack as stack_module
 from tests.browser.board import SAVED_ARTIFACTS, Tab, open_tab
-from tests.stack import ACCOUNT_ID, Stack
+from tests.stack import ACCOUNT_ID, Stack, wait_until
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -99,6 +101,17 @@ def stack(stack_pool: StackPool) -> Stack:
     reset_at = time.time()
     running.wait_for_snapshot(after=reset_at)
     return running
+
+
+@pytest.fixture
+def webhook_stack(stack: Stack) -> Iterator[Stack]:
+    """The default stack with the sandbox's webhooks delivering to it (a reset drops them).
+    Afterwards every caller the test left waiting gives up and its end is counted, so the
+    next test's boards start with nobody waiting."""
+    announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+    yield stack
+    stack.control("POST", "/time/advance", {"seconds": 3600})
+    wait_until(lambda: stack.service_waiting() == 0 or None, 30, "the callers' ends counted")
 
 
 LARGE_BOARD_AGENTS = 200

@@ -8,8 +8,6 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from demo import announce
-from demo import names as demo
 from tests.browser.board import open_board, open_tab, save_screenshot
 from tests.stack import ACCOUNT_ID, Stack
 
@@ -92,9 +90,9 @@ def callers(stack: Stack, queue_id: int, count: int, patience: int) -> None:
 
 
 @pytest.fixture
-def busy_stack(stack: Stack) -> Stack:
+def busy_stack(webhook_stack: Stack) -> Stack:
     """The demo with webhooks and calls: some answered (a service level), some waiting."""
-    announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+    stack = webhook_stack
     callers(stack, SALES, 3, patience=900)
     callers(stack, SUPPORT, 12, patience=900)  # two-digit waiting: the widest figures
     for _ in range(4):  # 20 simulated seconds, in steps the queues react to: answers

@@ -6,7 +6,6 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from demo import announce
 from demo import names as demo
 from tests.browser.board import open_tab
 from tests.stack import ACCOUNT_ID, Stack
@@ -24,9 +23,9 @@ def figures(page: Page, key: str) -> list[float]:
 
 
 def test_the_agent_table_sorts_by_calls_answered_and_talk_time(
-    stack: Stack, browser: Browser
+    webhook_stack: Stack, browser: Browser
 ) -> None:
-    announce.register_webhook(stack.sandbox_url, stack.url(demo.demo_webhook_path()))
+    stack = webhook_stack
     for n in range(4):
         body = {"from_number": f"+155501077{n:02d}", "patience": 600}
         stack.control("POST", f"/accounts/{ACCOUNT_ID}/queues/{SALES}/callers", body)

@@ -63,5 +63,6 @@ def test_seed_demo_sets_up_alert_rules_public_counts_and_targets_once():
     public = Board.objects.get(slug="support-status")
     assert public.public_shows_today
     assert public.public_shows_service_level
+    assert public.public_shows_forecast
     (target,) = ServiceTarget.objects.all()
     assert (target.queue_id, target.threshold_seconds, target.target_percent) == (100134, 15, 90)

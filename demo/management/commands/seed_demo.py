@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 "is_public": True,
                 "public_shows_today": True,
                 "public_shows_service_level": True,
+                "public_shows_forecast": True,
             },
         }
         for slug, fields in specs.items():
