@@ -149,14 +149,26 @@ def read(account_id: int, zone: ZoneInfo, targets: dict[int, Target], now: float
         return None
 
 
-def discard(account_id: int) -> None:
-    """Throw the stored tally away (new targets, another time zone): the revision moves on,
-    so no process keeps counting into the state it holds, and the next poll rebuilds."""
+def invalidate(account_id: int) -> None:
+    """New targets or another time zone may have made the stored tally wrong: the revision
+    moves on, so no process keeps counting into the state it holds; the next poll reads the
+    stored one again, which `read` keeps only if it still fits."""
     pipe = get_redis().pipeline()
-    pipe.delete(key(account_id))
     pipe.incr(revision_key(account_id))
     pipe.expire(revision_key(account_id), TTL_SECONDS)
     pipe.execute()
+
+
+def ruled_out(account_id: int) -> dict[str, float]:
+    """The waiting calls the stored tally ruled out, whatever day, zone or targets it is for:
+    a rebuild keeps them, or every phantom caller would be back until the polls rule it out
+    again (after midnight, after a target edit)."""
+    raw = get_redis().get(key(account_id))
+    try:
+        dismissed = json.loads(raw)["dismissed"] if raw is not None else {}
+        return {str(k): float(v) for k, v in dismissed.items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def save(account_id: int, state: State) -> bool:
@@ -176,7 +188,7 @@ def rebuild(
     account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: float, revision: str = ""
 ) -> State:
     """The tally of the local day at `now`, from the table. `revision`: the stored tally's,
-    read before (it may have no tally, only a revision `discard` moved on), for `save`."""
+    read before (it may have no tally, only a revision), for `save`."""
     received = time.time()  # receipt times are this machine's clock, whatever `now` is
     date = local_date(now, zone)
     since = day_bounds(date, zone)[0] - REACH_SECONDS

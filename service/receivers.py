@@ -1,6 +1,7 @@
-"""New targets or another time zone make a new tally: the stored one is thrown away and its
-revision moves on (service/ledger.py `discard`), so no process keeps counting into the state
-it holds; the account's event generation moves on too, so the next poll looks at once."""
+"""New targets or another time zone make a new tally: the stored one's revision moves on
+(service/ledger.py `invalidate`), so no process keeps counting into the state it holds and
+the next poll reads it again (and rebuilds it if it no longer fits); the account's event
+generation moves on too, so the next poll looks at once."""
 
 from functools import partial
 
@@ -15,7 +16,7 @@ from webhooks import generation
 
 
 def _invalidate(account_id: int) -> None:
-    ledger.discard(account_id)
+    ledger.invalidate(account_id)
     generation.bump(account_id)
 
 

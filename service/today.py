@@ -111,6 +111,8 @@ def _up_to_date(
     state = ledger.read(account_id, zone, targets, now)
     if state is None:
         state = ledger.rebuild(account["pk"], zone, targets, now, revision)
+        kept = ledger.ruled_out(account_id)
+        state.dismissed = {k: at for k, at in kept.items() if k in state.tally.waiting}
     elif state.generation != generation:
         ledger.fold(account["pk"], state)
     else:

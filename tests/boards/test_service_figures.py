@@ -127,7 +127,7 @@ def test_supervisors_see_the_staffing_forecast_and_the_shortfall():
     assert (forecast.agents_needed, forecast.agents_available, forecast.shortfall) == (14, 12, 2)
     html = render_board(forecast_view()).body
     assert "14 agents for 80 % in 20 s" in html and "2 more needed" in html
-    assert "with 12: 64 %, ASA 0:40" in html
+    assert "with 12:\n64 %, ASA 0:40" in html
 
 
 def test_the_forecast_shows_on_the_tv_and_in_public_only_where_the_board_turns_it_on():

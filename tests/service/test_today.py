@@ -1,5 +1,7 @@
 """Today's calls and service figures from stored events: each case of docs/metrics.md."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from service import ledger, today
@@ -210,3 +212,23 @@ def test_a_tally_that_no_longer_fits_is_rebuilt_once_then_kept(
     today.forget()  # another process, or this one restarted: it reads what was stored
     assert today_counts(account_id, midnight + 330) == counts
     assert len(rebuilds) == 3
+
+
+def test_a_phantom_caller_ruled_out_stays_out_when_the_tally_is_rebuilt(
+    receiver, django_capture_on_commit_callbacks
+):
+    """A rebuild (a target edit, midnight) keeps the callers the polls ruled out: the phantom
+    does not come back for two polls, firing its alerts again."""
+    stored(receiver, "INCOMING_EXTERNAL_CALL", NOW - 900, call_id="phantom")
+    account_id = receiver.account.account_id
+    assert today_counts(account_id, NOW).queues[QUEUE].calls_waiting == 1
+    state = ledger.read(account_id, ZoneInfo("UTC"), {}, NOW)
+    state.dismissed = dict.fromkeys(state.tally.waiting, NOW)  # as reconcile.apply does
+    assert ledger.save(account_id, state)
+    today.forget()
+    assert today_counts(account_id, NOW + 2).queues[QUEUE].calls_waiting == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        ServiceTarget.objects.create(account=receiver.account, queue_id=QUEUE, target_percent=90)
+    assert today_counts(account_id, NOW + 4).queues[QUEUE].calls_waiting == 0
+    today.forget()
+    assert today_counts(account_id, NOW + 6).queues[QUEUE].calls_waiting == 0
