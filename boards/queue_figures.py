@@ -45,11 +45,14 @@ FORECAST_WINDOW_MINUTES = 30
 
 
 def forecast(queue: QueueState, today: QueueToday) -> erlang.Forecast:
-    """The queue's staffing forecast: calls offered in the last half hour as an hourly rate,
-    today's handle time, its agents online, its own target (docs/metrics.md)."""
+    """The queue's staffing forecast: the last half hour's arrivals as an hourly rate, today's
+    handle time, its agents online, its own target (docs/metrics.md). Arrivals are the calls
+    offered in the window and the callers waiting now, who have not been offered yet: under a
+    backlog the offered calls alone would say the queue is quiet."""
     recent = today.window(FORECAST_WINDOW_MINUTES)
+    arrivals = recent.offered + today.calls_waiting
     return erlang.forecast(
-        recent.offered * 60 / FORECAST_WINDOW_MINUTES,
+        arrivals * 60 / FORECAST_WINDOW_MINUTES,
         today.aht_seconds,
         queue.agents_online,
         window_minutes=FORECAST_WINDOW_MINUTES,

@@ -139,6 +139,15 @@ def test_the_forecast_shows_on_the_tv_and_in_public_only_where_the_board_turns_i
     assert opted.queues[0].forecast.agents_needed == 14
 
 
+def test_callers_waiting_count_as_arrivals():
+    """A backlog is demand: 100 offered and 20 waiting in half an hour are 240 calls an hour."""
+    waiting = busy_counts().queues[1].model_copy(update={"calls_waiting": 20})
+    today = busy_counts().model_copy(update={"queues": {1: waiting}})
+    forecast = queue_figures.forecast(queue(1, "Sales", online=12), today.queues[1])
+    assert forecast.calls_per_hour == 240.0
+    assert forecast.agents_needed == 16
+
+
 def test_without_recent_calls_the_forecast_says_not_enough_data():
     snapshot = stored([agent(7, "Ada")], [queue(1, "Sales", online=3)], today=counts())
     tile = board_view(settings(), snapshot, Audience.SUPERVISOR).queues[0]

@@ -1,9 +1,11 @@
 """The demo TV with its service figures (service level against the target, calls waiting, the
-longest wait, today's strip, the leaderboard, time in state) fits every screen size the
-board supports, landscape and portrait: no scrolling, nothing off screen or cut off, and no
-two texts of a tile drawn over each other. Screenshots are kept in test-artifacts/."""
+longest wait, today's strip, the leaderboard, time in state, and the staffing forecast where
+the board turns it on) fits every screen size the board supports, landscape and portrait: no
+scrolling, nothing off screen or cut off, and no two texts of a tile drawn over each other.
+Screenshots are kept in test-artifacts/."""
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -27,7 +29,7 @@ MEASURE = """() => {
   const PARTS = ".queues .tile, #today-total, .agent, #leaderboard";
   const HOLDERS = [
     ".tile__name", ".tile__level", ".tile__number dt", ".tile__number dd", ".tile__today",
-    ".tile__alarms", ".tile__rule", ".today__title", ".today__number",
+    ".tile__alarms", ".tile__rule", ".tile__forecast", ".today__title", ".today__number",
     ".leaderboard__title", ".leaderboard__row",
     ".agent__icon", ".agent__name", ".agent__state", ".agent__timer", ".agent__today",
   ].join(", ");
@@ -100,13 +102,33 @@ def busy_stack(webhook_stack: Stack) -> Stack:
     return stack
 
 
+def tv_shows_forecast(stack: Stack, shown: bool) -> None:
+    """Turn the demo TV's forecast line on or off, as the admin would (a save re-renders)."""
+    stack.manage(
+        "shell",
+        "-c",
+        "from boards.models import Board; board = Board.objects.get(slug='floor-tv'); "
+        f"board.tv_shows_forecast = {shown!r}; board.save()",
+    )
+
+
+@pytest.fixture(params=[False, True], ids=["", "with-forecast"])
+def forecast_on_tv(request: pytest.FixtureRequest, busy_stack: Stack) -> Iterator[bool]:
+    if request.param:
+        tv_shows_forecast(busy_stack, True)
+    yield request.param
+    if request.param:
+        tv_shows_forecast(busy_stack, False)
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_the_tv_with_its_service_figures_fits_and_nothing_overlaps(
-    busy_stack: Stack, browser: Browser, width: int, height: int
+    busy_stack: Stack, forecast_on_tv: bool, browser: Browser, width: int, height: int
 ) -> None:
     tab = open_tab(browser, width, height)
     try:
         page = open_board(tab, busy_stack.tv_url())
+        expect(page.locator(".tile__forecast")).to_have_count(2 if forecast_on_tv else 0)
         for queue_id in (SALES, SUPPORT):
             tile = page.locator(f"#queue-{queue_id}")
             # The figures came from the sandbox's webhooks: a service level with its word.
@@ -116,7 +138,8 @@ def test_the_tv_with_its_service_figures_fits_and_nothing_overlaps(
             expect(tile.locator(".tile__today")).to_be_visible()
         expect(page.locator("#today-total")).to_contain_text("Answered")
         page.evaluate("document.fonts.ready")
-        save_screenshot(page, f"tv-service-{width}x{height}.png")
+        forecast = "-forecast" if forecast_on_tv else ""
+        save_screenshot(page, f"tv-service{forecast}-{width}x{height}.png")
 
         report = page.evaluate(MEASURE)
 
