@@ -48,3 +48,47 @@ class ServiceTarget(models.Model):
 
 def targets_of(account_pk: int) -> dict[int, Target]:
     return {t.queue_id: t.target for t in ServiceTarget.objects.filter(account_id=account_pk)}
+
+
+class QueueInterval(models.Model):
+    """One queue's calls in one 15-minute interval (service/intervals.py): the calls whose
+    wait ended in it, counted by the rules of docs/metrics.md. Built from the stored events
+    after the interval's end; building it again gives the same row."""
+
+    account = models.ForeignKey(
+        Voice360Account, on_delete=models.CASCADE, related_name="queue_intervals"
+    )
+    queue_id = models.PositiveBigIntegerField()
+    start = models.DateTimeField(help_text="The interval's start (it lasts 15 minutes).")
+    offered = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    answered_within_threshold = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    short_abandoned = models.PositiveIntegerField(default=0)
+    timed_out = models.PositiveIntegerField(default=0)
+    not_answered = models.PositiveIntegerField(default=0)
+    answered_timed = models.PositiveIntegerField(default=0)  # answered with a known wait
+    wait_total_seconds = models.FloatField(default=0.0)
+    talked = models.PositiveIntegerField(default=0)  # answered calls that ended
+    talk_total_seconds = models.FloatField(default=0.0)
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "queue_id", "start"], name="one_row_per_queue_interval"
+            )
+        ]
+        indexes = [models.Index(fields=["start"], name="queue_interval_start")]  # the purge
+        ordering = ["account", "start", "queue_id"]
+
+    def __str__(self) -> str:
+        return f"queue {self.queue_id} from {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def mean_wait_seconds(self) -> float | None:
+        return self.wait_total_seconds / self.answered_timed if self.answered_timed else None
+
+    @property
+    def aht_seconds(self) -> float | None:
+        return self.talk_total_seconds / self.talked if self.talked else None

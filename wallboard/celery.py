@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
 
@@ -17,6 +18,13 @@ app.conf.beat_schedule = {
         "task": "polling.tasks.dispatch_due_polls",
         "schedule": 1.0,  # polling.dispatcher.TICK_SECONDS
         "options": {"expires": 1.0},
+    },
+    # Each queue's last two 15-minute intervals (service/intervals.py), a minute after each
+    # quarter hour: events of the interval's last seconds have arrived by then.
+    "build-service-intervals": {
+        "task": "service.tasks.build_intervals",
+        "schedule": crontab(minute="1,16,31,46"),
+        "options": {"expires": 600.0},
     },
     # Webhook events past WEBHOOK_RETENTION_DAYS (webhooks/retention.py), in batches.
     "purge-webhook-events": {

@@ -1,0 +1,85 @@
+"""Interval history: each queue's calls per 15-minute interval, kept for
+SERVICE_HISTORY_DAYS (docs/metrics.md, "Interval history").
+
+Built by a Celery task after each interval's end (service/tasks.py) from the stored events,
+with the same rules as the boards' figures: the day's calls are worked out from the table
+(service/ledger.py `rebuild`) and the minutes of the interval summed. Idempotent: building an
+interval again replaces its rows with the same numbers, or with better ones when events
+arrived late; the task builds the last two intervals each time for that reason.
+"""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Voice360Account
+from service import ledger
+from service.models import QueueInterval, targets_of
+from service.tally import MINUTE, Bucket
+
+INTERVAL_SECONDS = 15 * 60
+FIELDS = {  # QueueInterval field: Bucket field
+    "answered": "answered",
+    "answered_within_threshold": "answered_within",
+    "abandoned": "abandoned",
+    "short_abandoned": "short_abandoned",
+    "timed_out": "timed_out",
+    "not_answered": "not_answered",
+    "answered_timed": "answered_timed",
+    "wait_total_seconds": "wait_total",
+    "talked": "talked",
+    "talk_total_seconds": "talk_total",
+}
+
+
+def interval_start(at: float) -> float:
+    """The start of the interval `at` falls in. Every time zone's offset is a whole number of
+    quarter hours, so these are the quarter hours of local time too."""
+    return at - at % INTERVAL_SECONDS
+
+
+def _sums(minutes: dict[int, dict[int, Bucket]], start: float) -> dict[int, Bucket]:
+    sums: dict[int, Bucket] = {}
+    for minute in range(int(start), int(start) + INTERVAL_SECONDS, MINUTE):
+        for queue_id, bucket in minutes.get(minute, {}).items():
+            sums.setdefault(queue_id, Bucket()).add(bucket)
+    return sums
+
+
+def build(account: Voice360Account, start: float) -> list[QueueInterval]:
+    """The rows of one interval (from `start`, an interval start) for every queue with calls
+    in it, stored in place of the ones built before."""
+    zone = ZoneInfo(account.time_zone)
+    # The day's calls as of the interval's end: the ones whose wait ended in it.
+    state = ledger.rebuild(account.pk, zone, targets_of(account.pk), start + INTERVAL_SECONDS - 1)
+    at = datetime.fromtimestamp(start, UTC)
+    rows = []
+    for queue_id, bucket in sorted(_sums(state.tally.minutes, start).items()):
+        values = {field: getattr(bucket, name) for field, name in FIELDS.items()}
+        offered = bucket.answered + bucket.abandoned + bucket.timed_out + bucket.not_answered
+        rows.append(
+            QueueInterval(account=account, queue_id=queue_id, start=at, offered=offered, **values)
+        )
+    with transaction.atomic():
+        QueueInterval.objects.filter(account=account, start=at).delete()
+        QueueInterval.objects.bulk_create(rows)
+    return rows
+
+
+def build_recent(now: float) -> int:
+    """The two intervals that ended last, for every enabled account; then the purge."""
+    ended = interval_start(now) - INTERVAL_SECONDS
+    built = 0
+    for account in Voice360Account.objects.filter(enabled=True):
+        for start in (ended - INTERVAL_SECONDS, ended):
+            built += len(build(account, start))
+    purge(now)
+    return built
+
+
+def purge(now: float) -> int:
+    kept_from = datetime.fromtimestamp(now, UTC) - timedelta(days=settings.SERVICE_HISTORY_DAYS)
+    deleted, _ = QueueInterval.objects.filter(start__lt=kept_from).delete()
+    return deleted
