@@ -1,10 +1,11 @@
 from django.urls import path
 
-from boards import public_api, views
+from boards import public_api, reports, views
 
 urlpatterns = [
     path("boards/", views.index, name="board-index"),
     path("boards/<slug:slug>/", views.supervisor, name="board-supervisor"),
+    path("boards/<slug:slug>/report.csv", reports.report_csv, name="board-report"),
     path("tv/<str:token>/", views.tv, name="board-tv"),
     path("status/<slug:slug>.json", public_api.public_json, name="board-status-json"),
     path("status/<slug:slug>/", views.public_status, name="board-status"),

@@ -35,7 +35,8 @@ def rows() -> list[tuple]:
 
 
 def build_the_day(account, until: float) -> None:
-    start = at("2026-11-28 00:00:00")
+    """Every interval of 2026-11-28 in the account's time zone up to `until`."""
+    start = at("2026-11-28 00:00:00", account.time_zone)
     while start < until:
         intervals.build(account, start)
         start += intervals.INTERVAL_SECONDS

@@ -1,0 +1,50 @@
+"""A board's day as CSV, for its supervisors: `/boards/<slug>/report.csv?date=YYYY-MM-DD&by=
+interval|agent` (service/reports.py has the rows)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+
+from boards.models import Board
+from boards.presenters import agent_name
+from service import reports
+from snapshots import store
+
+
+def names_of(board: Board) -> tuple[dict[int, str], dict[int, str]]:
+    """Queue and agent names from the account's last snapshot (ids where it has none)."""
+    stored = store.read_snapshot(board.account.account_id)
+    if stored is None:
+        return {}, {}
+    snapshot = stored.snapshot
+    queues = {q.id: q.queue_name or q.name for q in snapshot.queues}
+    return queues, {a.id: agent_name(a) for a in snapshot.agents}
+
+
+def report(board: Board, day: date, kind: str) -> str:
+    queues, agents = names_of(board)
+    if kind == "agent":
+        return reports.to_csv(reports.agent_rows(board.account, day, agents))
+    return reports.to_csv(reports.interval_rows(board.account, day, board.queue_ids or (), queues))
+
+
+@login_required
+def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    board = get_object_or_404(Board.objects.select_related("account"), slug=slug)
+    if not board.can_be_watched_by(request.user):
+        raise Http404
+    kind = request.GET.get("by", "interval")
+    if kind not in reports.KINDS:
+        return HttpResponseBadRequest("by= must be interval or agent.", content_type="text/plain")
+    today = datetime.now(ZoneInfo(board.account.time_zone)).date()
+    try:
+        day = date.fromisoformat(request.GET["date"]) if request.GET.get("date") else today
+    except ValueError:
+        return HttpResponseBadRequest("date= must be YYYY-MM-DD.", content_type="text/plain")
+    response = HttpResponse(report(board, day, kind), content_type="text/csv; charset=utf-8")
+    filename = f"{board.slug}-{day.isoformat()}-{kind}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,117 @@
+"""Interval and agent reports of one day, as CSV rows (the board's report.csv and
+`manage.py export_report`): a header row, then numbers only; times in the account's time
+zone; names of queues and agents, never a phone number."""
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from accounts.models import Voice360Account
+from service import ledger
+from service.models import QueueInterval, targets_of
+from snapshots.models import ServiceLevel
+
+KINDS = ("interval", "agent")
+INTERVAL_HEADER = (
+    "interval_start",
+    "queue_id",
+    "queue",
+    "offered",
+    "answered",
+    "answered_within_threshold",
+    "abandoned",
+    "short_abandoned",
+    "timed_out",
+    "not_answered",
+    "service_level_percent",
+    "mean_wait_seconds",
+    "aht_seconds",
+)
+AGENT_HEADER = ("date", "agent_id", "agent", "answered", "placed", "talk_seconds", "aht_seconds")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), zone)
+    end = datetime.combine(day + timedelta(days=1), time(), zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def interval_rows(
+    account: Voice360Account, day: date, queue_ids: Iterable[int], queue_names: dict[int, str]
+) -> list[tuple]:
+    """One row per queue and interval with calls, in time order. `queue_ids`: empty for all."""
+    zone = ZoneInfo(account.time_zone)
+    start, end = day_bounds(day, zone)
+    found = QueueInterval.objects.filter(account=account, start__gte=start, start__lt=end)
+    if queue_ids := tuple(queue_ids):
+        found = found.filter(queue_id__in=queue_ids)
+    targets = targets_of(account.pk)
+    rows = [INTERVAL_HEADER]
+    for row in found.order_by("start", "queue_id"):
+        target = targets.get(row.queue_id)
+        level = ServiceLevel(
+            threshold_seconds=target.threshold_seconds if target else 20,
+            answered=row.answered,
+            answered_within_threshold=row.answered_within_threshold,
+            abandoned=row.abandoned,
+            short_abandoned=row.short_abandoned,
+            timed_out=row.timed_out,
+            not_answered=row.not_answered,
+        )
+        rows.append(
+            (
+                row.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                row.queue_id,
+                queue_names.get(row.queue_id, ""),
+                row.offered,
+                row.answered,
+                row.answered_within_threshold,
+                row.abandoned,
+                row.short_abandoned,
+                row.timed_out,
+                row.not_answered,
+                _number(level.percent),
+                _number(row.mean_wait_seconds),
+                _number(row.aht_seconds),
+            )
+        )
+    return rows
+
+
+def agent_rows(account: Voice360Account, day: date, agent_names: dict[int, str]) -> list[tuple]:
+    """One row per agent with calls that day, worked out from the stored events (kept
+    WEBHOOK_RETENTION_DAYS), by agent id."""
+    zone = ZoneInfo(account.time_zone)
+    end = day_bounds(day, zone)[1].timestamp() - 1
+    tally = ledger.rebuild(account.pk, zone, targets_of(account.pk), end).tally
+    rows = [AGENT_HEADER]
+    for agent_id, counts in sorted(tally.agents.items()):
+        aht = counts.talk_total / counts.talked if counts.talked else None
+        rows.append(
+            (
+                day.isoformat(),
+                agent_id,
+                agent_names.get(agent_id, ""),
+                counts.answered,
+                counts.placed,
+                _number(counts.talk_total),
+                _number(aht),
+            )
+        )
+    return rows
+
+
+def to_csv(rows: list[tuple]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    # A name could start with = + - @: a spreadsheet would run it as a formula.
+    writer.writerows(
+        tuple(f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row) for row in rows
+    )
+    return out.getvalue()
