@@ -32,6 +32,9 @@ INTERVAL_HEADER = (
 AGENT_HEADER = ("date", "agent_id", "agent", "answered", "placed", "talk_seconds", "aht_seconds")
 
 
+FORMULA = ("=", "+", "-", "@")
+
+
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
@@ -112,6 +115,7 @@ def to_csv(rows: list[tuple]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     # A name could start with = + - @: a spreadsheet would run it as a formula.
     writer.writerows(
-        tuple(f"'{v}" if isinstance(v, str) and v[:1] in "=+-@" else v for v in row) for row in rows
+        tuple(f"'{v}" if isinstance(v, str) and v.startswith(FORMULA) else v for v in row)
+        for row in rows
     )
     return out.getvalue()

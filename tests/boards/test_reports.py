@@ -102,4 +102,4 @@ def test_export_report_prints_the_same_csv(day, capsys):
 
 
 def test_a_formula_in_a_name_is_written_as_text():
-    assert to_csv([("=HYPERLINK(1)", 3)]) == "'=HYPERLINK(1),3\n"
+    assert to_csv([("=HYPERLINK(1)", 3, "", "Ada")]) == "'=HYPERLINK(1),3,,Ada\n"
