@@ -14,6 +14,7 @@ from django.conf import settings
 
 from polling import overlay, publish, schedule
 from polling.outcome import Outcome, PollResult
+from service import samples
 from snapshots import diff, history, store, time_in_state
 from snapshots.models import Snapshot, StoredSnapshot
 from wallboard.build import build_id
@@ -36,6 +37,7 @@ def store_poll(
         result = _write(account_id, previous, fresh, fetched_at, next_due, interval=interval)
         if result.outcome is not Outcome.SUPERSEDED:
             history.record(account_id, fresh, fetched_at)
+            samples.record(account_id, fresh, fetched_at)
             return result
     return result
 

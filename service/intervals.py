@@ -15,11 +15,11 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Voice360Account
-from service import ledger
+from service import ledger, samples
 from service.models import QueueInterval, targets_of
+from service.samples import INTERVAL_SECONDS, interval_start
 from service.tally import MINUTE, Bucket
 
-INTERVAL_SECONDS = 15 * 60
 FIELDS = {  # QueueInterval field: Bucket field
     "answered": "answered",
     "answered_within_threshold": "answered_within",
@@ -32,12 +32,6 @@ FIELDS = {  # QueueInterval field: Bucket field
     "talked": "talked",
     "talk_total_seconds": "talk_total",
 }
-
-
-def interval_start(at: float) -> float:
-    """The start of the interval `at` falls in. Every time zone's offset is a whole number of
-    quarter hours, so these are the quarter hours of local time too."""
-    return at - at % INTERVAL_SECONDS
 
 
 def _sums(minutes: dict[int, dict[int, Bucket]], start: float) -> dict[int, Bucket]:
@@ -55,10 +49,20 @@ def build(account: Voice360Account, start: float) -> list[QueueInterval]:
     # The day's calls as of the interval's end: the ones whose wait ended in it.
     state = ledger.rebuild(account.pk, zone, targets_of(account.pk), start + INTERVAL_SECONDS - 1)
     at = datetime.fromtimestamp(start, UTC)
+    calls = _sums(state.tally.minutes, start)
+    polls = samples.read(account.account_id, start)
     rows = []
-    for queue_id, bucket in sorted(_sums(state.tally.minutes, start).items()):
+    for queue_id in sorted(set(calls) | set(polls)):
+        bucket = calls.get(queue_id, Bucket())
         values = {field: getattr(bucket, name) for field, name in FIELDS.items()}
         offered = bucket.answered + bucket.abandoned + bucket.timed_out + bucket.not_answered
+        seen = polls.get(queue_id)
+        if seen is not None:
+            values |= {
+                "peak_waiting": seen.peak_waiting,
+                "agents_online": round(seen.agents_online, 2),
+                "agents_available": round(seen.agents_available, 2),
+            }
         rows.append(
             QueueInterval(account=account, queue_id=queue_id, start=at, offered=offered, **values)
         )

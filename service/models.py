@@ -71,6 +71,10 @@ class QueueInterval(models.Model):
     wait_total_seconds = models.FloatField(default=0.0)
     talked = models.PositiveIntegerField(default=0)  # answered calls that ended
     talk_total_seconds = models.FloatField(default=0.0)
+    # From the polls of the interval (service/samples.py); null where none was seen.
+    peak_waiting = models.PositiveIntegerField(null=True, blank=True)
+    agents_online = models.FloatField(null=True, blank=True, help_text="Mean over the polls.")
+    agents_available = models.FloatField(null=True, blank=True, help_text="Mean over the polls.")
     built_at = models.DateTimeField(auto_now=True)
 
     class Meta:
