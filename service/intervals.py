@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Voice360Account
 from service import ledger, samples
+from service.figures import service_level
 from service.models import QueueInterval, targets_of
 from service.samples import INTERVAL_SECONDS, interval_start
 from service.tally import MINUTE, Bucket
@@ -32,6 +33,11 @@ FIELDS = {  # QueueInterval field: Bucket field
     "talked": "talked",
     "talk_total_seconds": "talk_total",
 }
+
+
+def bucket_of(row: QueueInterval) -> Bucket:
+    """A stored row back as the tally's counts, for the formulas (service/figures.py)."""
+    return Bucket(**{name: getattr(row, field) for field, name in FIELDS.items()})
 
 
 def _sums(minutes: dict[int, dict[int, Bucket]], start: float) -> dict[int, Bucket]:
@@ -55,7 +61,7 @@ def build(account: Voice360Account, start: float) -> list[QueueInterval]:
     for queue_id in sorted(set(calls) | set(polls)):
         bucket = calls.get(queue_id, Bucket())
         values = {field: getattr(bucket, name) for field, name in FIELDS.items()}
-        offered = bucket.answered + bucket.abandoned + bucket.timed_out + bucket.not_answered
+        offered = service_level(bucket, state.tally.target(queue_id), "15m").offered
         seen = polls.get(queue_id)
         if seen is not None:
             values |= {

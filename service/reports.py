@@ -5,13 +5,15 @@ zone; names of queues and agents, never a phone number."""
 import csv
 import io
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from accounts.models import Voice360Account
 from service import ledger
+from service.figures import service_level
+from service.intervals import bucket_of
 from service.models import QueueInterval, targets_of
-from snapshots.models import ServiceLevel
+from service.tally import DEFAULT_TARGET, day_bounds
 
 KINDS = ("interval", "agent")
 INTERVAL_HEADER = (
@@ -39,34 +41,20 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), zone)
-    end = datetime.combine(day + timedelta(days=1), time(), zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
 def interval_rows(
     account: Voice360Account, day: date, queue_ids: Iterable[int], queue_names: dict[int, str]
 ) -> list[tuple]:
     """One row per queue and interval with calls, in time order. `queue_ids`: empty for all."""
     zone = ZoneInfo(account.time_zone)
-    start, end = day_bounds(day, zone)
+    start, end = (datetime.fromtimestamp(t, UTC) for t in day_bounds(day.isoformat(), zone))
     found = QueueInterval.objects.filter(account=account, start__gte=start, start__lt=end)
     if queue_ids := tuple(queue_ids):
         found = found.filter(queue_id__in=queue_ids)
     targets = targets_of(account.pk)
     rows = [INTERVAL_HEADER]
     for row in found.order_by("start", "queue_id"):
-        target = targets.get(row.queue_id)
-        level = ServiceLevel(
-            threshold_seconds=target.threshold_seconds if target else 20,
-            answered=row.answered,
-            answered_within_threshold=row.answered_within_threshold,
-            abandoned=row.abandoned,
-            short_abandoned=row.short_abandoned,
-            timed_out=row.timed_out,
-            not_answered=row.not_answered,
-        )
+        target = targets.get(row.queue_id, DEFAULT_TARGET)
+        level = service_level(bucket_of(row), target, "15m")
         rows.append(
             (
                 row.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
@@ -91,7 +79,7 @@ def agent_rows(account: Voice360Account, day: date, agent_names: dict[int, str])
     """One row per agent with calls that day, worked out from the stored events (kept
     WEBHOOK_RETENTION_DAYS), by agent id."""
     zone = ZoneInfo(account.time_zone)
-    end = day_bounds(day, zone)[1].timestamp() - 1
+    end = day_bounds(day.isoformat(), zone)[1] - 1
     tally = ledger.rebuild(account.pk, zone, targets_of(account.pk), end).tally
     rows = [AGENT_HEADER]
     for agent_id, counts in sorted(tally.agents.items()):
