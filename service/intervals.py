@@ -1,4 +1,4 @@
-"""Interval history: each queue's calls per 15-minute interval, kept for
+"""Interval history: each queue's calls per 15-minute interval and each agent's day, kept for
 SERVICE_HISTORY_DAYS (docs/metrics.md, "Interval history").
 
 Built by a Celery task after each interval's end (service/tasks.py) from the stored events,
@@ -8,7 +8,7 @@ interval again replaces its rows with the same numbers, or with better ones when
 arrived late; the task builds the last two intervals each time for that reason.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,10 +16,11 @@ from django.db import transaction
 
 from accounts.models import Voice360Account
 from service import ledger, samples
+from service.calls import Call, Kind
 from service.figures import service_level
-from service.models import QueueInterval, targets_of
+from service.models import AgentDay, QueueInterval, targets_of
 from service.samples import INTERVAL_SECONDS, interval_start
-from service.tally import MINUTE, Bucket
+from service.tally import MINUTE, Bucket, day_bounds
 
 FIELDS = {  # QueueInterval field: Bucket field
     "answered": "answered",
@@ -48,19 +49,34 @@ def _sums(minutes: dict[int, dict[int, Bucket]], start: float) -> dict[int, Buck
     return sums
 
 
+def _longest_waits(calls: list[Call], start: float) -> dict[int, float]:
+    """Per queue, the longest wait that ended in the interval (answered, abandoned or not)."""
+    longest: dict[int, float] = {}
+    for call in calls:
+        ended = call.wait_ended_at
+        if call.kind is not Kind.QUEUE or call.wait_seconds is None or ended is None:
+            continue
+        if start <= ended < start + INTERVAL_SECONDS and call.queue_id is not None:
+            longest[call.queue_id] = max(longest.get(call.queue_id, 0.0), call.wait_seconds)
+    return longest
+
+
 def build(account: Voice360Account, start: float) -> list[QueueInterval]:
     """The rows of one interval (from `start`, an interval start) for every queue with calls
-    in it, stored in place of the ones built before."""
+    in it, stored in place of the ones built before; then the day of its agents so far."""
     zone = ZoneInfo(account.time_zone)
     # The day's calls as of the interval's end: the ones whose wait ended in it.
-    state = ledger.rebuild(account.pk, zone, targets_of(account.pk), start + INTERVAL_SECONDS - 1)
+    end = start + INTERVAL_SECONDS - 1
+    state = ledger.rebuild(account.pk, zone, targets_of(account.pk), end, keep_calls=True)
     at = datetime.fromtimestamp(start, UTC)
     calls = _sums(state.tally.minutes, start)
+    longest = _longest_waits(state.calls, start)
     polls = samples.read(account.account_id, start)
     rows = []
     for queue_id in sorted(set(calls) | set(polls)):
         bucket = calls.get(queue_id, Bucket())
         values = {field: getattr(bucket, name) for field, name in FIELDS.items()}
+        values["max_wait_seconds"] = longest.get(queue_id)
         offered = service_level(bucket, state.tally.target(queue_id), "15m").offered
         seen = polls.get(queue_id)
         if seen is not None:
@@ -75,6 +91,42 @@ def build(account: Voice360Account, start: float) -> list[QueueInterval]:
     with transaction.atomic():
         QueueInterval.objects.filter(account=account, start=at).delete()
         QueueInterval.objects.bulk_create(rows)
+        _build_agent_day(account, state.tally, end)
+    return rows
+
+
+def _day_starts(day: str, zone: ZoneInfo, until: float) -> list[float]:
+    """The interval starts of the local day up to `until` (92 to 100 of a whole day)."""
+    first, last = day_bounds(day, zone)
+    return [t for t in range(int(first), int(min(last, until)) + 1, INTERVAL_SECONDS)]
+
+
+def _build_agent_day(account: Voice360Account, tally, until: float) -> list[AgentDay]:
+    """Each agent's local day up to `until` from the day's tally and the polls' samples, in
+    place of the rows built before. An agent seen by the polls but with no call gets a row."""
+    day = tally.date
+    spent = samples.read_agents(account.account_id, _day_starts(day, tally.zone, until))
+    rows = []
+    for agent_id in sorted(set(tally.agents) | set(spent)):
+        counts = tally.agents.get(agent_id)
+        times = spent.get(agent_id, {})
+        rows.append(
+            AgentDay(
+                account=account,
+                agent_id=agent_id,
+                date=date.fromisoformat(day),
+                answered=counts.answered if counts else 0,
+                placed=counts.placed if counts else 0,
+                talked=counts.talked if counts else 0,
+                talk_seconds=round(counts.talk_total, 3) if counts else 0.0,
+                available_seconds=round(times.get("available", 0.0), 3),
+                on_call_seconds=round(times.get("on_call", 0.0), 3),
+                offline_seconds=round(times.get("offline", 0.0), 3),
+                unknown_seconds=round(times.get("online", 0.0), 3),
+            )
+        )
+    AgentDay.objects.filter(account=account, date=day).delete()
+    AgentDay.objects.bulk_create(rows)
     return rows
 
 
@@ -92,4 +144,5 @@ def build_recent(now: float) -> int:
 def purge(now: float) -> int:
     kept_from = datetime.fromtimestamp(now, UTC) - timedelta(days=settings.SERVICE_HISTORY_DAYS)
     deleted, _ = QueueInterval.objects.filter(start__lt=kept_from).delete()
-    return deleted
+    agent_days, _ = AgentDay.objects.filter(date__lt=kept_from.date()).delete()
+    return deleted + agent_days

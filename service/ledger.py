@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from service import sources
-from service.calls import by_call_id, calls_of
+from service.calls import Call, by_call_id, calls_of
 from service.tally import Tally, Target, day_bounds, local_date
 from wallboard.redis import get_redis
 
@@ -80,6 +80,7 @@ class State:
     dismissed: dict[str, float] = field(default_factory=dict)  # waiting calls ruled out
     over: dict[int, float] = field(default_factory=dict)  # queue -> first poll it looked over
     revision: str = ""
+    calls: list[Call] = field(default_factory=list)  # only when rebuilt with keep_calls
 
     @property
     def zone(self) -> ZoneInfo:
@@ -185,23 +186,35 @@ def save(account_id: int, state: State) -> bool:
 
 
 def rebuild(
-    account_pk: int, zone: ZoneInfo, targets: dict[int, Target], now: float, revision: str = ""
+    account_pk: int,
+    zone: ZoneInfo,
+    targets: dict[int, Target],
+    now: float,
+    revision: str = "",
+    *,
+    keep_calls: bool = False,
 ) -> State:
     """The tally of the local day at `now`, from the table. `revision`: the stored tally's,
-    read before (it may have no tally, only a revision), for `save`."""
+    read before (it may have no tally, only a revision), for `save`. `keep_calls`: the calls
+    counted too, in `State.calls` (the interval history reads their waits)."""
     received = time.time()  # receipt times are this machine's clock, whatever `now` is
     date = local_date(now, zone)
     since = day_bounds(date, zone)[0] - REACH_SECONDS
     tally = Tally(zone=zone, date=date, targets=targets)
     seen: dict[int, float] = {}
     events = sources.events_since(account_pk, since)
+    kept: list[Call] = []
     for call_id, call_events in by_call_id(events).items():
         for call in calls_of(call_id, call_events):
             tally.apply(call, +1)
+            if keep_calls:
+                kept.append(call)
     for _, event in events:
         if event.received_at >= received - LOOKBACK_SECONDS:
             seen[event.id] = event.received_at
-    state = State(tally=tally, since=since, cursor=received, seen=seen, revision=revision)
+    state = State(
+        tally=tally, since=since, cursor=received, seen=seen, revision=revision, calls=kept
+    )
     state.has_events = bool(events) or sources.any_event(account_pk, now)
     return state
 

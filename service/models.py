@@ -71,6 +71,9 @@ class QueueInterval(models.Model):
     wait_total_seconds = models.FloatField(default=0.0)
     talked = models.PositiveIntegerField(default=0)  # answered calls that ended
     talk_total_seconds = models.FloatField(default=0.0)
+    max_wait_seconds = models.FloatField(
+        null=True, blank=True, help_text="The longest wait that ended in it, whatever its end."
+    )
     # From the polls of the interval (service/samples.py); null where none was seen.
     peak_waiting = models.PositiveIntegerField(null=True, blank=True)
     agents_online = models.FloatField(null=True, blank=True, help_text="Mean over the polls.")
@@ -96,3 +99,42 @@ class QueueInterval(models.Model):
     @property
     def aht_seconds(self) -> float | None:
         return self.talk_total_seconds / self.talked if self.talked else None
+
+
+class AgentDay(models.Model):
+    """One agent's day in the account's time zone: the calls from the stored events, the time
+    in each status from the polls (service/samples.py). Built with the intervals, after each
+    quarter hour, for the day so far; building it again gives the same row."""
+
+    account = models.ForeignKey(
+        Voice360Account, on_delete=models.CASCADE, related_name="agent_days"
+    )
+    agent_id = models.PositiveBigIntegerField()
+    date = models.DateField(help_text="The local date.")
+    answered = models.PositiveIntegerField(default=0)
+    placed = models.PositiveIntegerField(default=0)
+    talked = models.PositiveIntegerField(default=0)  # answered calls that ended
+    talk_seconds = models.FloatField(default=0.0)
+    available_seconds = models.FloatField(default=0.0)
+    on_call_seconds = models.FloatField(default=0.0)
+    offline_seconds = models.FloatField(default=0.0)
+    unknown_seconds = models.FloatField(
+        default=0.0, help_text="Online while only public data said so: on a call or not unknown."
+    )
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "agent_id", "date"], name="one_row_per_agent_day"
+            )
+        ]
+        indexes = [models.Index(fields=["date"], name="agent_day_date")]  # the purge
+        ordering = ["account", "date", "agent_id"]
+
+    def __str__(self) -> str:
+        return f"agent {self.agent_id} on {self.date}"
+
+    @property
+    def aht_seconds(self) -> float | None:
+        return self.talk_seconds / self.talked if self.talked else None

@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from accounts.models import Voice360Account
-from service import ledger
 from service.figures import service_level
 from service.intervals import bucket_of
-from service.models import QueueInterval, targets_of
+from service.models import AgentDay, QueueInterval, targets_of
 from service.tally import DEFAULT_TARGET, day_bounds
 
 KINDS = ("interval", "agent")
@@ -29,9 +28,25 @@ INTERVAL_HEADER = (
     "not_answered",
     "service_level_percent",
     "mean_wait_seconds",
+    "max_wait_seconds",
     "aht_seconds",
+    "peak_waiting",
+    "agents_online",
+    "agents_available",
 )
-AGENT_HEADER = ("date", "agent_id", "agent", "answered", "placed", "talk_seconds", "aht_seconds")
+AGENT_HEADER = (
+    "date",
+    "agent_id",
+    "agent",
+    "answered",
+    "placed",
+    "talk_seconds",
+    "aht_seconds",
+    "available_seconds",
+    "on_call_seconds",
+    "offline_seconds",
+    "unknown_status_seconds",
+)
 
 
 FORMULA = ("=", "+", "-", "@")
@@ -69,30 +84,34 @@ def interval_rows(
                 row.not_answered,
                 _number(level.percent),
                 _number(row.mean_wait_seconds),
+                _number(row.max_wait_seconds),
                 _number(row.aht_seconds),
+                "" if row.peak_waiting is None else row.peak_waiting,
+                _number(row.agents_online),
+                _number(row.agents_available),
             )
         )
     return rows
 
 
 def agent_rows(account: Voice360Account, day: date, agent_names: dict[int, str]) -> list[tuple]:
-    """One row per agent with calls that day, worked out from the stored events (kept
-    WEBHOOK_RETENTION_DAYS), by agent id."""
-    zone = ZoneInfo(account.time_zone)
-    end = day_bounds(day.isoformat(), zone)[1] - 1
-    tally = ledger.rebuild(account.pk, zone, targets_of(account.pk), end).tally
+    """One row per agent seen that day (calls or polls), as the interval history built it:
+    up to the last quarter hour for today."""
     rows = [AGENT_HEADER]
-    for agent_id, counts in sorted(tally.agents.items()):
-        aht = counts.talk_total / counts.talked if counts.talked else None
+    for row in AgentDay.objects.filter(account=account, date=day).order_by("agent_id"):
         rows.append(
             (
                 day.isoformat(),
-                agent_id,
-                agent_names.get(agent_id, ""),
-                counts.answered,
-                counts.placed,
-                _number(counts.talk_total),
-                _number(aht),
+                row.agent_id,
+                agent_names.get(row.agent_id, ""),
+                row.answered,
+                row.placed,
+                _number(row.talk_seconds),
+                _number(row.aht_seconds),
+                _number(row.available_seconds),
+                _number(row.on_call_seconds),
+                _number(row.offline_seconds),
+                _number(row.unknown_seconds),
             )
         )
     return rows

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from boards.models import Board
+from service import intervals, samples
 from service.reports import to_csv
 from service.today import today_counts
 from snapshots import store
@@ -20,6 +21,7 @@ from tests.boards.factories import agent, queue
 from tests.service.helpers import QUEUE
 from tests.service.test_intervals import build_the_day
 from tests.service.test_today import NOW, day_of_events
+from tests.webhooks.helpers import at
 
 DAY = "2026-11-28"
 
@@ -75,12 +77,28 @@ def test_the_interval_report_adds_up_to_the_day_in_local_time(day, receiver):
 
 
 def test_the_agent_report_gives_each_agents_day_without_a_phone_number(day, receiver):
+    account = receiver.account
+    # Two polls a minute apart: Ada available, Alan logged off (the interval built again).
+    polled = Snapshot(
+        account_id=account.account_id,
+        source="key",
+        agents=[agent(7, "Ada Lovelace"), agent(8, "Alan Turing", registered=False)],
+        queues=[],
+    )
+    nine = at("2026-11-28 09:00:00")
+    samples.record(account.account_id, polled, nine + 1)
+    samples.record(account.account_id, polled, nine + 61)
+    intervals.build(account, nine)
     text = day.get(f"/boards/floor/report.csv?date={DAY}&by=agent").content.decode()
     rows = {r["agent"]: r for r in table(text)}
-    counts = today_counts(receiver.account.account_id, NOW).agents
+    counts = today_counts(account.account_id, NOW).agents
     assert rows["Ada Lovelace"]["answered"] == str(counts[7].answered)
     assert rows["Ada Lovelace"]["placed"] == str(counts[7].placed)
+    assert rows["Ada Lovelace"]["talk_seconds"] == "290.0"
     assert rows["Alan Turing"]["answered"] == str(counts[8].answered)
+    ada, alan = rows["Ada Lovelace"], rows["Alan Turing"]
+    assert (ada["available_seconds"], ada["offline_seconds"]) == ("60.0", "0.0")
+    assert (alan["available_seconds"], alan["offline_seconds"]) == ("0.0", "60.0")
     assert "+1555" not in text and "+49" not in text
 
 

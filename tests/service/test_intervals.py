@@ -4,7 +4,7 @@ events, the same when built again, and adding up to the day the boards showed.""
 from datetime import UTC, datetime
 
 from service import intervals
-from service.models import QueueInterval
+from service.models import AgentDay, QueueInterval
 from service.tasks import build_intervals
 from service.today import today_counts
 from tests.service.helpers import QUEUE, stored
@@ -24,6 +24,7 @@ FIGURES = (
     "talked",
     "talk_total_seconds",
 )
+AGENT_FIGURES = ("agent_id", "answered", "placed", "talked", "talk_seconds")
 
 
 def rows() -> list[tuple]:
@@ -98,3 +99,34 @@ def test_the_task_builds_the_last_two_intervals_and_purges_old_ones(
     (row,) = QueueInterval.objects.all()
     assert (row.start, row.abandoned) == (datetime(2026, 11, 28, 11, 30, tzinfo=UTC), 1)
     assert not QueueInterval.objects.filter(pk=old.pk).exists()
+
+
+def test_each_interval_keeps_its_longest_wait_whatever_the_calls_end(receiver):
+    day_of_events(receiver)
+    build_the_day(receiver.account, NOW)
+
+    def longest(hh_mm: str) -> float | None:
+        start = datetime.fromisoformat(f"2026-11-28T{hh_mm}:00+00:00")
+        return QueueInterval.objects.get(queue_id=QUEUE, start=start).max_wait_seconds
+
+    # a3 timed out after 10 min, a1 was answered after 10 s, a2 hung up after 35 s (its
+    # event says so).
+    assert (longest("08:00"), longest("09:00"), longest("11:30")) == (600.0, 10.0, 35.0)
+    b1 = QueueInterval.objects.get(
+        queue_id=QUEUE_B, start=datetime(2026, 11, 28, 10, 30, tzinfo=UTC)
+    )
+    assert b1.max_wait_seconds == 4.0
+
+
+def test_each_agents_day_has_its_calls_and_is_the_same_when_built_again(receiver):
+    day_of_events(receiver)
+    build_the_day(receiver.account, NOW)
+    first = list(AgentDay.objects.order_by("agent_id").values_list(*AGENT_FIGURES))
+    counts = today_counts(receiver.account.account_id, NOW).agents
+    assert first == [
+        (7, counts[7].answered, counts[7].placed, 1, 290.0),
+        (8, counts[8].answered, 0, 0, 0.0),
+    ]
+    assert counts[7].answered == 1
+    build_the_day(receiver.account, NOW)
+    assert list(AgentDay.objects.order_by("agent_id").values_list(*AGENT_FIGURES)) == first
