@@ -1,13 +1,17 @@
-"""A board's day as CSV, for its supervisors: `/boards/<slug>/report.csv?date=YYYY-MM-DD&by=
-interval|agent` (service/reports.py has the rows)."""
+"""A board's day for its supervisors, from the interval history: as CSV,
+`/boards/<slug>/report.csv?date=YYYY-MM-DD&by=interval|agent` (service/reports.py has the
+rows), and today's intervals as a chart (boards/interval_chart.py)."""
 
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 
+from boards.access import watched_board
+from boards.interval_chart import interval_chart
 from boards.models import Board
 from boards.presenters import agent_name
 from service import reports
@@ -33,9 +37,7 @@ def report(board: Board, day: date, kind: str) -> str:
 
 @login_required
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_object_or_404(Board.objects.select_related("account"), slug=slug)
-    if not board.can_be_watched_by(request.user):
-        raise Http404
+    board = watched_board(request, slug)
     kind = request.GET.get("by", "interval")
     if kind not in reports.KINDS:
         return HttpResponseBadRequest("by= must be interval or agent.", content_type="text/plain")
@@ -48,3 +50,10 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     filename = f"{board.slug}-{day.isoformat()}-{kind}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def intervals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chart's partial; the supervisor page loads it, and again every few minutes."""
+    chart = interval_chart(watched_board(request, slug), time.time())
+    return render(request, "boards/history/_interval_chart.html", {"chart": chart})

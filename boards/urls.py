@@ -6,6 +6,7 @@ urlpatterns = [
     path("boards/", views.index, name="board-index"),
     path("boards/<slug:slug>/", views.supervisor, name="board-supervisor"),
     path("boards/<slug:slug>/report.csv", reports.report_csv, name="board-report"),
+    path("boards/<slug:slug>/intervals/", reports.intervals, name="board-intervals"),
     path("tv/<str:token>/", views.tv, name="board-tv"),
     path("status/<slug:slug>.json", public_api.public_json, name="board-status-json"),
     path("status/<slug:slug>/", views.public_status, name="board-status"),

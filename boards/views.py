@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from boards import playlists
+from boards.access import watched_board
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import read_render
@@ -95,6 +96,38 @@ def _body(settings: BoardSettings, audience: Audience) -> tuple[int, str]:
     return 0, render_board(board_view(settings, None, audience)).body
 
 
+def render_page(
+    request: HttpRequest,
+    board: Board,
+    settings: BoardSettings,
+    audience: Audience,
+    template: str,
+    *,
+    version: int,
+    body: str,
+    freshness_element: str,
+    ws_path: str | None,
+    extra: dict | None = None,
+) -> HttpResponse:
+    """A board page around `body`; `ws_path` None for a still (a replay): no socket."""
+    context = {
+        "board": settings,
+        "audience": audience,
+        "version": version,
+        "body": body,
+        "freshness": freshness_element,
+        "ws_path": ws_path,
+        "build_id": build_id(),
+        # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
+        "hours": BoardHours.of(board) if audience.sees_business_hours else None,
+        # The server's clock at this request (the stored render's is as old as the render):
+        # the page's first estimate of it, until the socket's messages bring their own.
+        "server_now": time.time(),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
 def _page(
     request: HttpRequest,
     board: Board,
@@ -108,22 +141,18 @@ def _page(
     fresh = freshness.read(settings.account_id)
     error = fresh.error if audience.sees_detail else None
     stale = fresh.is_stale(settings.poll_interval)
-    context = {
-        "board": settings,
-        "audience": audience,
-        "version": version,
-        "body": body,
-        "freshness": freshness_html(fresh.fetched_at, stale, error),
-        "ws_path": ws_path,
-        "build_id": build_id(),
-        # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
-        "hours": BoardHours.of(board) if audience.sees_business_hours else None,
-        # The server's clock at this request (the stored render's is as old as the render):
-        # the page's first estimate of it, until the socket's messages bring their own.
-        "server_now": time.time(),
-        **(extra or {}),
-    }
-    return render(request, template, context)
+    return render_page(
+        request,
+        board,
+        settings,
+        audience,
+        template,
+        version=version,
+        body=body,
+        freshness_element=freshness_html(fresh.fetched_at, stale, error),
+        ws_path=ws_path,
+        extra=extra,
+    )
 
 
 @per_screen_limit
@@ -145,12 +174,15 @@ def tv(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def supervisor(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_object_or_404(Board.objects.select_related("account"), slug=slug)
-    if not board.can_be_watched_by(request.user):
-        raise Http404
+    board = watched_board(request, slug)
     ws_path = f"/ws/wallboard/boards/{slug}/"
     audience = Audience.of_user(request.user)
-    return _page(request, board, audience, ws_path, "boards/supervisor.html")
+    extra = {
+        "replay_hours": django_settings.REPLAY_HOURS,
+        "replay_seconds": django_settings.REPLAY_HOURS * 3600,
+        "time_zone": board.account.time_zone,
+    }
+    return _page(request, board, audience, ws_path, "boards/supervisor.html", extra)
 
 
 @per_ip_limit

@@ -10,12 +10,13 @@ build (a deploy changed the templates), publishes.
 import logging
 import time
 
+import redis
 from django.conf import settings
 
 from polling import overlay, publish, schedule
 from polling.outcome import Outcome, PollResult
 from service import samples
-from snapshots import diff, history, store, time_in_state
+from snapshots import diff, history, replay, store, time_in_state
 from snapshots.models import Snapshot, StoredSnapshot
 from wallboard.build import build_id
 
@@ -66,10 +67,29 @@ def _write(
     )
     if not written.written:
         return PollResult(Outcome.SUPERSEDED, next_due)
+    if changed:
+        _record_for_replay(account_id, snapshot, written.version, fetched_at, previous)
     if changed or (previous is not None and previous.renders_behind(build_id())):
         _publish(account_id)
     outcome = Outcome.CHANGED if changed else Outcome.UNCHANGED
     return PollResult(outcome, next_due, written.version)
+
+
+def _record_for_replay(
+    account_id: int,
+    snapshot: Snapshot,
+    version: int,
+    fetched_at: float,
+    previous: StoredSnapshot | None,
+) -> None:
+    """The snapshot is stored whatever happens here: a version missing from the log is a
+    moment replay cannot show, and the next one is recorded whole."""
+    try:
+        replay.record(
+            account_id, snapshot, version, fetched_at, previous.snapshot if previous else None
+        )
+    except redis.RedisError:
+        logger.exception("replay log: version %s of account %s not recorded", version, account_id)
 
 
 def _publish(account_id: int) -> None:

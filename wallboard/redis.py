@@ -7,18 +7,28 @@ import redis
 from django.conf import settings
 
 
-@cache
-def get_redis() -> redis.Redis:
+def _client(decode_responses: bool) -> redis.Redis:
     # redis-py's default 100-connection cap fails bursts; its socket timeout must outlast
     # any blocking read we make (channels_redis #422).
     return redis.Redis.from_url(
         settings.REDIS_URL,
-        decode_responses=True,
+        decode_responses=decode_responses,
         socket_connect_timeout=5,
         socket_timeout=10,
         health_check_interval=30,
         max_connections=1000,
     )
+
+
+@cache
+def get_redis() -> redis.Redis:
+    return _client(decode_responses=True)
+
+
+@cache
+def get_raw_redis() -> redis.Redis:
+    """Bytes in and out, for values that are not text (the replay log's compressed entries)."""
+    return _client(decode_responses=False)
 
 
 class SharedConnectionPool(redis.ConnectionPool):

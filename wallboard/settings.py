@@ -90,6 +90,8 @@ ALERT_LINK_BASE_URL = env_str("ALERT_LINK_BASE_URL", "").rstrip("/")
 WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30, minimum=1)
 # Each queue's 15-minute intervals (service/intervals.py) are kept this long.
 SERVICE_HISTORY_DAYS = env_int("SERVICE_HISTORY_DAYS", 90, minimum=1)
+# Replay (snapshots/replay.py): how far back a supervisor can rewind a board.
+REPLAY_HOURS = env_int("REPLAY_HOURS", 8, minimum=1)
 WEBHOOK_MAX_BODY_BYTES = env_int("WEBHOOK_MAX_BODY_BYTES", 65536, minimum=1024)
 
 INSTALLED_APPS = [

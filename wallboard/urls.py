@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("alerts.urls")),
     path("", include("boards.urls")),
+    path("", include("replay.urls")),
 ]
 
 handler403 = views.forbidden

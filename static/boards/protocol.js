@@ -142,7 +142,13 @@
     }
   }
 
+  // A replay is a still of one moment: every timer on it stands at that moment.
+  var replayAt = parseFloat(body.getAttribute("data-replay-at"));
+
   function serverNow() {
+    if (replayAt) {
+      return replayAt * 1000;
+    }
     var now = performance.now();
     while (clockSamples.length > 1 && now - clockSamples[0].at > CLOCK_WINDOW_MS) {
       clockSamples.shift(); // expired; the newest stays whatever its age

@@ -1,0 +1,1 @@
+from tests.webhooks.conftest import account, receiver  # noqa: F401  (the same fixtures)
