@@ -52,7 +52,7 @@ local keyframe = tonumber(fields['f'] or string.match(last[1], '^(%d+)'))
 local at = tonumber(string.match(ARGV[1], '^(%d+)'))
 if at - keyframe >= tonumber(ARGV[6]) then return 0 end
 if at <= tonumber(string.match(last[1], '^(%d+)')) then return 0 end
-redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[5], ARGV[1], 'k', 'd', 'v', ARGV[2],
+redis.call('XADD', KEYS[1], 'MINID', ARGV[5], ARGV[1], 'k', 'd', 'v', ARGV[2],
   'f', keyframe, 'b', ARGV[4])
 return 1
 """
@@ -179,7 +179,7 @@ def _append_keyframe(
     if last:  # ids must grow: a clock that stepped back stores just after the last entry
         at_ms = max(at_ms, int(last[0][0].split(b"-")[0]) + 1)
     fields = {"k": "f", "v": version, "f": at_ms, "b": _pack(flat)}
-    r.xadd(key(account_id), fields, id=f"{at_ms}-*", minid=keep_from, approximate=True)
+    r.xadd(key(account_id), fields, id=f"{at_ms}-*", minid=keep_from, approximate=False)
 
 
 def forget(account_id: int, client: redis.Redis | None = None) -> None:

@@ -8,9 +8,10 @@ from channels.layers import get_channel_layer
 from boards.feeds import FeedUpdate, feed_group
 from boards.models import Board
 from polling import budget, metrics
-from snapshots import history, store
+from snapshots import history, replay, store
 from snapshots.freshness import Freshness
 from tests.polling.helpers import DEMO_KEY, add_account, poll_now
+from wallboard.redis import get_raw_redis
 
 
 def start_call(sandbox, pk: int = 123, peer: str = "5557777") -> str:
@@ -42,6 +43,21 @@ def test_an_unchanged_account_keeps_its_version(wallboard, redis_client):
     poll_now()
     assert poll_now().outcome == "unchanged"
     assert store.read_snapshot(61).version == 1
+
+
+def test_each_changed_poll_goes_into_the_replay_log_and_an_unchanged_one_not(
+    wallboard, redis_client
+):
+    add_account()
+    replay.forget(61)
+    poll_now()
+    poll_now()  # unchanged: nothing to record
+    start_call(wallboard)
+    assert poll_now().outcome == "changed"
+    entries = get_raw_redis().xrange(replay.key(61))
+    assert [(fields[b"k"], fields[b"v"]) for _, fields in entries] == [(b"f", b"1"), (b"d", b"2")]
+    now = replay.moment(61, time.time())
+    assert now.version == 2 and now.snapshot == store.read_snapshot(61).snapshot
 
 
 class Subscriber:
