@@ -15,7 +15,8 @@ keyframe.
 
 A snapshot is flattened into paths: the top-level fields, each list of objects with an `id`
 (agents, queues, alerts) split per id, `today` split per queue and agent. A delta holds the
-paths whose value changed and the paths gone; one agent changing state stores that agent.
+paths whose value changed, the objects' changed fields, and the paths gone: one agent
+changing state stores that agent's call and `state_since`.
 """
 
 import json
@@ -116,13 +117,30 @@ def unflatten(flat: dict[str, Any]) -> dict:
 
 
 def delta(old: dict[str, Any], new: dict[str, Any]) -> dict:
+    """What turns `old` into `new`: values set, objects patched (an agent whose state changed:
+    its changed fields only), paths gone."""
     missing = object()
-    changed = {path: value for path, value in new.items() if old.get(path, missing) != value}
-    return {"set": changed, "del": [path for path in old if path not in new]}
+    changed: dict[str, Any] = {}
+    patched: dict[str, list] = {}
+    for path, value in new.items():
+        was = old.get(path, missing)
+        if was == value:
+            continue
+        if isinstance(value, dict) and isinstance(was, dict):
+            fields = {name: v for name, v in value.items() if was.get(name, missing) != v}
+            patched[path] = [fields, [name for name in was if name not in value]]
+        else:
+            changed[path] = value
+    return {"set": changed, "patch": patched, "del": [path for path in old if path not in new]}
 
 
 def _apply(flat: dict[str, Any], change: dict) -> None:
     flat.update(change["set"])
+    for path, (fields, gone) in change.get("patch", {}).items():
+        value = {**flat[path], **fields}
+        for name in gone:
+            value.pop(name, None)
+        flat[path] = value
     for path in change["del"]:
         flat.pop(path, None)
 

@@ -81,7 +81,10 @@ def test_a_delta_holds_what_changed_only(raw, settings):
     (_, keyframe), (_, change) = raw.xrange(replay.key(61))
     assert len(change[b"b"]) < len(keyframe[b"b"]) / 2
     flat_change = replay._unpack(change[b"b"])
-    assert list(flat_change["set"]) == ["agents/7/"] and flat_change["del"] == []
+    # Ada took a call: her call and since when, nothing else of hers or anyone's.
+    assert flat_change["set"] == {} and flat_change["del"] == []
+    ((path, (fields, gone)),) = flat_change["patch"].items()
+    assert (path, sorted(fields), gone) == ("agents/7/", ["calls", "state_since"], [])
 
 
 def test_a_gap_in_the_versions_and_the_keyframe_period_start_a_keyframe(raw, settings):
