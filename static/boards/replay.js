@@ -18,6 +18,7 @@
   var live = document.getElementById("replay-live");
   var frame = document.getElementById("replay-frame");
   var boardBody = document.getElementById("board-body");
+  var title = panel.querySelector(".replay__label");
   var format = new Intl.DateTimeFormat(undefined, {
     timeZone: panel.getAttribute("data-time-zone") || undefined,
     weekday: "short",
@@ -55,6 +56,7 @@
     frame.removeAttribute("src");
     boardBody.hidden = false;
     live.hidden = true;
+    title.textContent = "Replay";
     document.body.classList.remove("is-replaying");
   }
 
@@ -68,6 +70,7 @@
     frame.hidden = false;
     boardBody.hidden = true;
     live.hidden = false;
+    title.textContent = "Replaying";
     document.body.classList.add("is-replaying");
   }
 

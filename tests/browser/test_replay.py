@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from demo import names as demo
 from tests.browser.board import open_tab, save_screenshot
+from tests.processes import wait_until
 from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
@@ -36,7 +37,11 @@ def test_the_slider_shows_the_board_as_it_was_and_returns_to_live(
         agents = page.locator(".agent-rows > [id]").count()
         calm = time.time()
         # Two seconds of the calm board, so that its middle is a moment of its own.
-        page.wait_for_function(f"window.Wallboard.serverNow() > {(calm + 2) * 1000}")
+        wait_until(
+            lambda: page.evaluate("window.Wallboard.serverNow()") > (calm + 2) * 1000,
+            10,
+            "two seconds of the calm board",
+        )
         for n in range(2):
             body = {"from_number": f"+155501088{n:02d}", "patience": 600}
             stack.control("POST", f"/accounts/{ACCOUNT_ID}/queues/{SUPPORT}/callers", body)
