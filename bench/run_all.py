@@ -60,6 +60,8 @@ def plan(full: bool, redis_url: str) -> list[Bench]:
         Bench("freshness", "freshness_bench.py", ["--changes", "30"], 900, "30 changes per mode"),
         Bench("public", "public_bench.py", ["--seconds", "10"], 300, "10 s per case"),
         Bench("drills", "drills_bench.py", ["--delays", "0,5"], 900, "restart after 0 s and 5 s"),
+        Bench("replay", "replay_bench.py", ["--minutes", "60"], 300, "1 h of 2 s polls",
+              extra_env={"BENCH_REDIS_URL": f"{redis_url}/14"}),
     ]  # fmt: skip
     known = {b.script for b in benches}
     for path in sorted(BENCH.glob("*_bench.py")):
@@ -253,6 +255,24 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
                 f"drill: kill -9 {d['target']}, restart after {d['delay_s']:g} s", r["mode"],
                 f"{'MET' if d['met'] else 'MISSED'}: boards current after {recovered} ({boards});"
                 f" lost: {'; '.join(d['lost']) or 'nothing'}; error lines: {errors}",
+            ))  # fmt: skip
+        return rows
+    if bench.name == "replay":
+        rows = []
+        for a in (r["demo"], r["large"]):
+            rows.append((
+                f"replay log: bytes per account-hour, {a['agents']}-agent account", mode,
+                f"Redis {fmt(a['memory_bytes_per_hour'], ' B')} (raw entries "
+                f"{fmt(a['raw_bytes_per_hour'], ' B')}), {a['changed_polls']} of {a['polls']} "
+                f"polls changed; a full copy per poll "
+                f"{fmt(a['copy_per_poll_bytes_per_hour'], ' B')}: "
+                f"{fmt(100 * a['ratio_memory_to_copy_per_poll'], ' %', 2)} of it",
+            ))  # fmt: skip
+            rows.append((
+                f"replay log: rebuild a moment, {a['agents']}-agent account", mode,
+                f"median {fmt(a['rebuild_median_ms'], '', 1)} / p95 "
+                f"{fmt(a['rebuild_p95_ms'], ' ms', 1)} (200 moments, {a['rebuilt_wrong']} wrong); "
+                f"record {fmt(a['record_cpu_ms'], ' ms', 2)} CPU per changed poll",
             ))  # fmt: skip
         return rows
     return [(bench.name, mode, json.dumps(r)[:300])]
