@@ -8,10 +8,13 @@ moment is rebuilt from one keyframe and the deltas after it, and the log can be 
 the front without losing a moment inside the window.
 
 Layout: one Redis stream per account, `wb:replay:<account>`, one entry per version, its id
-the poll's time in milliseconds; fields `k` ("f" keyframe or "d" delta), `v` (the version)
-and `b` (the zlib-compressed JSON of the snapshot or the delta). Trimmed on every write to
-the window plus one keyframe period, so the oldest moment of the window still has its
-keyframe.
+the poll's time in milliseconds; fields `k` ("f" keyframe or "d" delta), `v` (the version),
+`f` (the time of the keyframe it builds on), `h` (a digest of the snapshot it holds) and `b`
+(the zlib-compressed JSON of the snapshot or the delta). A delta is appended only on top of
+the entry whose digest is the one it was worked out against, so it never applies to another
+base (a writer that read a stand-in snapshot, a cache from before a restart). Trimmed on
+every write up to the keyframe of the window's first moment: the oldest entry is always a
+keyframe, and a quiet night keeps the one version that covers it.
 
 A snapshot is flattened into paths: the top-level fields, each list of objects with an `id`
 (agents, queues, alerts) split per id, `today` split per queue and agent. A delta holds the
@@ -19,6 +22,7 @@ paths whose value changed, the objects' changed fields, and the paths gone: one 
 changing state stores that agent's call and `state_since`.
 """
 
+import hashlib
 import json
 import logging
 import zlib
@@ -40,23 +44,53 @@ KEYFRAME_SECONDS = 300
 SPLIT_DEPTH = 3  # dicts above this depth are split into their keys (today -> queues -> id)
 DICT, LIST = "{", "["  # the markers of a split container: its keys, or its ids in order
 
-# KEYS[1] the stream. ARGV: id, version, previous version, delta, minimum id to keep,
-# keyframe period (ms). Appends the delta when the last entry is the previous version and
-# its keyframe is recent; returns 1, or 0 when a keyframe must be written instead.
-_APPEND_DELTA = """
+# Keeps the entries from the keyframe that the window's first moment builds on. KEYS[1] the
+# stream; `edge` the window's start (ms).
+_TRIM = """
+local function trim(edge)
+  local first = redis.call('XREVRANGE', KEYS[1], edge, '-', 'COUNT', 1)[1]
+  if not first then return end
+  for i = 1, #first[2], 2 do
+    if first[2][i] == 'f' then redis.call('XTRIM', KEYS[1], 'MINID', first[2][i + 1]) end
+  end
+end
+"""
+
+# ARGV: id (ms), version, digest, delta, digest of the base, keyframe period (ms), window
+# start (ms). Appends the delta when the last entry holds the base and its keyframe is recent
+# and older than `id`; returns 1, or 0 when a keyframe must be written instead.
+_APPEND_DELTA = (
+    _TRIM
+    + """
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
 if not last then return 0 end
 local fields = {}
 for i = 1, #last[2], 2 do fields[last[2][i]] = last[2][i + 1] end
-if tonumber(fields['v']) ~= tonumber(ARGV[3]) then return 0 end
-local keyframe = tonumber(fields['f'] or string.match(last[1], '^(%d+)'))
-local at = tonumber(string.match(ARGV[1], '^(%d+)'))
-if at - keyframe >= tonumber(ARGV[6]) then return 0 end
-if at <= tonumber(string.match(last[1], '^(%d+)')) then return 0 end
-redis.call('XADD', KEYS[1], 'MINID', ARGV[5], ARGV[1], 'k', 'd', 'v', ARGV[2],
-  'f', keyframe, 'b', ARGV[4])
+if fields['h'] ~= ARGV[5] then return 0 end
+local at, newest = tonumber(ARGV[1]), tonumber(string.match(last[1], '^(%d+)'))
+local keyframe = tonumber(fields['f'])
+if not keyframe or at <= newest or at - keyframe >= tonumber(ARGV[6]) then return 0 end
+redis.call('XADD', KEYS[1], at .. '-*', 'k', 'd', 'v', ARGV[2], 'f', keyframe, 'h', ARGV[3],
+  'b', ARGV[4])
+trim(ARGV[7])
 return 1
 """
+)
+
+# ARGV: id (ms), version, digest, snapshot, window start (ms). A clock that stepped back
+# stores just after the last entry (ids must grow).
+_APPEND_KEYFRAME = (
+    _TRIM
+    + """
+local at = tonumber(ARGV[1])
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+if last then at = math.max(at, tonumber(string.match(last[1], '^(%d+)')) + 1) end
+redis.call('XADD', KEYS[1], at .. '-*', 'k', 'f', 'v', ARGV[2], 'f', at, 'h', ARGV[3],
+  'b', ARGV[4])
+trim(ARGV[5])
+return at
+"""
+)
 
 
 @dataclass(frozen=True)
@@ -155,9 +189,15 @@ def _unpack(raw: bytes) -> Any:
 
 # --- writing ------------------------------------------------------------------------------
 
-# The flattened form of the last version this process recorded per account: the next record
-# diffs against it without flattening the previous snapshot again.
-_last: dict[int, tuple[int, dict[str, Any]]] = {}
+
+def digest(snapshot: Snapshot) -> str:
+    return hashlib.blake2b(snapshot.model_dump_json().encode(), digest_size=8).hexdigest()
+
+
+# Per account, the version, digest and flattened form of the last snapshot this process
+# recorded: the next record diffs against it without reading the previous snapshot again
+# (the append checks the digest all the same).
+_last: dict[int, tuple[int, str, dict[str, Any]]] = {}
 
 
 def record(
@@ -171,33 +211,22 @@ def record(
     """After a write that stored `version` (a changed snapshot) on top of `previous`."""
     r = client or get_raw_redis()
     flat = flatten(snapshot.model_dump(mode="json"))
+    mine = digest(snapshot)
     at_ms = int(fetched_at * 1000)
-    keep_from = at_ms - _window_ms() - KEYFRAME_SECONDS * 1000
+    edge = at_ms - _window_ms()
     cached = _last.get(account_id)
-    if cached is not None and cached[0] == version - 1:
-        before = cached[1]
-    elif previous is not None:
-        before = flatten(previous.model_dump(mode="json"))
-    else:
-        before = None
+    base = cached[1:] if cached is not None and cached[0] == version - 1 else None
+    if base is None and previous is not None:
+        base = (digest(previous), flatten(previous.model_dump(mode="json")))
     appended = 0
-    if before is not None:
-        script = r.register_script(_APPEND_DELTA)
-        args = [f"{at_ms}-*", version, version - 1, _pack(delta(before, flat)), keep_from]
-        appended = script(keys=[key(account_id)], args=[*args, KEYFRAME_SECONDS * 1000])
+    if base is not None:
+        change = _pack(delta(base[1], flat))
+        args = [at_ms, version, mine, change, base[0], KEYFRAME_SECONDS * 1000, edge]
+        appended = r.register_script(_APPEND_DELTA)(keys=[key(account_id)], args=args)
     if not appended:
-        _append_keyframe(r, account_id, at_ms, version, flat, keep_from)
-    _last[account_id] = (version, flat)
-
-
-def _append_keyframe(
-    r: redis.Redis, account_id: int, at_ms: int, version: int, flat: dict, keep_from: int
-) -> None:
-    last = r.xrevrange(key(account_id), count=1)
-    if last:  # ids must grow: a clock that stepped back stores just after the last entry
-        at_ms = max(at_ms, int(last[0][0].split(b"-")[0]) + 1)
-    fields = {"k": "f", "v": version, "f": at_ms, "b": _pack(flat)}
-    r.xadd(key(account_id), fields, id=f"{at_ms}-*", minid=keep_from, approximate=False)
+        args = [at_ms, version, mine, _pack(flat), edge]
+        r.register_script(_APPEND_KEYFRAME)(keys=[key(account_id)], args=args)
+    _last[account_id] = (version, mine, flat)
 
 
 def forget(account_id: int, client: redis.Redis | None = None) -> None:
@@ -214,18 +243,21 @@ def _entry_ms(entry_id: bytes) -> int:
 
 def moment(account_id: int, at: float, client: redis.Redis | None = None) -> Moment | None:
     """The snapshot as it was at `at`: the last version stored at or before it. None before
-    the oldest moment the log can rebuild."""
+    the oldest moment the log can rebuild. An entry that cannot be read ends the rebuild
+    there: the moment is the last version before it (its time says which)."""
     r = client or get_raw_redis()
     at_ms = int(at * 1000)
     last = r.xrevrange(key(account_id), max=at_ms, count=1)
     if not last:
         return None
-    fields = last[0][1]
-    keyframe_ms = int(fields.get(b"f", _entry_ms(last[0][0])))
-    entries = r.xrange(key(account_id), min=keyframe_ms, max=at_ms)
+    try:
+        keyframe_ms = int(last[0][1][b"f"])
+    except (KeyError, ValueError):
+        logger.warning("replay: entry %s of account %s names no keyframe", last[0][0], account_id)
+        return None
     flat: dict[str, Any] | None = None
     found: tuple[int, int] | None = None
-    for entry_id, entry in entries:
+    for entry_id, entry in r.xrange(key(account_id), min=keyframe_ms, max=at_ms):
         try:
             if entry[b"k"] == b"f":
                 flat = _unpack(entry[b"b"])
@@ -234,31 +266,31 @@ def moment(account_id: int, at: float, client: redis.Redis | None = None) -> Mom
             else:
                 continue
             found = (int(entry[b"v"]), _entry_ms(entry_id))
-        except (KeyError, ValueError, zlib.error) as exc:
+        except (KeyError, ValueError, TypeError, zlib.error) as exc:
             logger.warning(
-                "replay: entry %s of account %s unreadable (%s); the moment is rebuilt "
-                "without it",
+                "replay: entry %s of account %s unreadable (%s); moments after it show the "
+                "version before it, up to the next keyframe",
                 entry_id.decode(),
                 account_id,
                 exc,
             )
+            break
     if flat is None or found is None:
         return None
     try:
         snapshot = Snapshot.model_validate(unflatten(flat))
-    except (KeyError, ValidationError) as exc:
+    except (KeyError, TypeError, ValidationError) as exc:
         logger.warning("replay: account %s at %s cannot be rebuilt (%s)", account_id, at, exc)
         return None
     return Moment(snapshot, found[0], found[1] / 1000)
 
 
 def window(account_id: int, client: redis.Redis | None = None) -> tuple[float, float] | None:
-    """The oldest and newest moments the log can rebuild (Unix seconds)."""
+    """The oldest and newest moments the log can rebuild (Unix seconds); the oldest entry is
+    a keyframe (see _TRIM)."""
     r = client or get_raw_redis()
-    first = next(
-        (e for e in r.xrange(key(account_id), count=200) if e[1].get(b"k") == b"f"), None
-    )
+    first = r.xrange(key(account_id), count=1)
     last = r.xrevrange(key(account_id), count=1)
-    if first is None or not last:
+    if not first or not last:
         return None
-    return _entry_ms(first[0]) / 1000, _entry_ms(last[0][0]) / 1000
+    return _entry_ms(first[0][0]) / 1000, _entry_ms(last[0][0]) / 1000

@@ -21,7 +21,12 @@ def iso(at: float) -> str:
 
 
 @pytest.fixture
-def recorded(account, redis_client):
+def board(account):
+    return Board.objects.create(title="Floor", slug="floor", account=account)
+
+
+@pytest.fixture
+def recorded(account, board, redis_client):
     """Ten minutes ago Ada was available; five minutes ago on a call, with an alert."""
     now = time.time()
     ada = agent(7, "Ada Lovelace")
@@ -35,7 +40,7 @@ def recorded(account, redis_client):
                 ActiveAlert(
                     id=5,
                     rule_id=1,
-                    board_id=1,
+                    board_id=board.pk,
                     queue_id=QUEUE,
                     kind="waiting",
                     message="3 callers waiting in Support",
@@ -50,8 +55,7 @@ def recorded(account, redis_client):
 
 
 @pytest.fixture
-def supervisor(account):
-    board = Board.objects.create(title="Floor", slug="floor", account=account)
+def supervisor(board):
     user = get_user_model().objects.create_user("sam", password="pw")
     board.supervisors.add(user)
     client = Client()
@@ -98,8 +102,7 @@ def test_a_time_without_an_offset_is_in_the_accounts_zone(recorded, supervisor, 
     assert "agent--available" in html and "(Asia/Kolkata)" in html
 
 
-def test_only_the_boards_supervisors_may_replay_it(recorded, account):
-    Board.objects.create(title="Floor", slug="floor", account=account)
+def test_only_the_boards_supervisors_may_replay_it(recorded):
     url = f"/boards/floor/replay?at={iso(recorded - 450)}"
     assert Client().get(url).status_code == 302  # to the login
     stranger = Client()

@@ -116,6 +116,31 @@ def test_the_log_keeps_to_its_window(raw, settings):
     assert end - hour - replay.KEYFRAME_SECONDS <= oldest <= end - hour
     assert raw.xlen(replay.key(61)) <= (hour + replay.KEYFRAME_SECONDS) / 60 + 1
     assert replay.moment(61, end - hour).version == 180 - 60
+    ((_, first),) = raw.xrange(replay.key(61), count=1)
+    assert first[b"k"] == b"f"  # trimmed up to a keyframe: every entry kept can be rebuilt
+
+
+def test_a_quiet_night_keeps_the_version_that_covers_the_morning(raw, settings):
+    settings.REPLAY_HOURS = 8
+    evening, morning, *_ = versions()
+    replay.record(61, evening, 1, T0)
+    replay.record(61, morning, 2, T0 + 9 * 3600, evening)
+    # Two hours into the window nothing had changed since the evening: that is the moment.
+    found = replay.moment(61, T0 + 2 * 3600)
+    assert found is not None and (found.version, found.snapshot) == (1, evening)
+    assert replay.window(61) == (T0, T0 + 9 * 3600)
+
+
+def test_a_delta_is_never_put_on_top_of_another_base(raw, settings):
+    settings.REPLAY_HOURS = 100_000
+    first, second, third, *_ = versions()
+    replay.record(61, first, 1, T0)
+    replay._last.clear()  # a restarted worker, whose writer read a stand-in for version 1
+    stand_in = Snapshot(account_id=61, source="key", agents=[], queues=[])
+    replay.record(61, third, 2, T0 + 2, stand_in)
+    kinds = [fields[b"k"] for _, fields in raw.xrange(replay.key(61))]
+    assert kinds == [b"f", b"f"]  # the log's version 1 is not the stand-in: a keyframe
+    assert replay.moment(61, T0 + 2).snapshot == third
 
 
 def test_an_unreadable_entry_is_skipped_and_said(raw, settings, caplog):
