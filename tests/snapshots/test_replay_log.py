@@ -133,7 +133,7 @@ def test_a_quiet_night_keeps_the_version_that_covers_the_morning(raw, settings):
 
 def test_a_delta_is_never_put_on_top_of_another_base(raw, settings):
     settings.REPLAY_HOURS = 100_000
-    first, second, third, *_ = versions()
+    first, _, third, *_ = versions()
     replay.record(61, first, 1, T0)
     replay._last.clear()  # a restarted worker, whose writer read a stand-in for version 1
     stand_in = Snapshot(account_id=61, source="key", agents=[], queues=[])
