@@ -11,6 +11,23 @@ from tests.sandbox_process import RunningSandbox, start_sandbox
 from wallboard.access_log import RedactSecrets
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_database_free_to_drop(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """On PostgreSQL, before the test database is dropped: the connections other threads of
+    this process opened (the executors behind async views and consumers) are still open and
+    would make DROP DATABASE refuse. Ended from the server's side; SQLite needs nothing."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(scope="session")
 def sandbox_process() -> Iterator[RunningSandbox]:
     """One sandbox for the whole session, quiet (no random activity) unless a test asks."""

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wallboard.settings")
 
@@ -33,3 +34,15 @@ app.conf.beat_schedule = {
         "options": {"expires": 3600.0},
     },
 }
+
+
+@worker_process_init.connect
+def _own_database_connections(**kwargs) -> None:
+    """A forked child must not use what it inherited: the parent's connection and pool
+    (PostgreSQL) are the parent's sockets, and the pool's threads did not survive the fork.
+    Forgotten, not closed (closing would close them for the parent); the child opens its own."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.connection = None
+        getattr(type(connection), "_connection_pools", {}).clear()

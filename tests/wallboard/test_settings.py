@@ -47,6 +47,19 @@ def test_it_uses_postgresql_from_database_url() -> None:
     assert run.stdout.strip() == "django.db.backends.postgresql"
 
 
+def test_postgresql_connections_come_from_a_pool_per_process() -> None:
+    code = (
+        "import wallboard.settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['OPTIONS']['pool'])"
+    )
+    url = "postgres://u:p@127.0.0.1:5432/wallboard"
+    run = _load_settings(code, DATABASE_URL=url, DATABASE_POOL_MAX_SIZE="4", **PRODUCTION)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "0 {'min_size': 1, 'max_size': 4, 'timeout': 10}"
+    sqlite = "import wallboard.settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    assert _load_settings(sqlite, DATABASE_URL="", DEBUG="true").stdout.strip() == "None"
+
+
 def test_production_is_the_default_and_refuses_to_start_without_secrets() -> None:
     run = _load_settings()  # no DEBUG, no secrets: what an operator gets by default
     assert run.returncode == 1
