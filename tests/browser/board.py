@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, WebSocket, expect
 
+from demo import names as demo
 from live import protocol
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -89,6 +90,16 @@ def open_board(tab: Tab, url: str) -> Page:
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
     expect(page.locator(SOCKET_STATE)).to_be_attached()
     return page
+
+
+def log_in_as_demo_admin(page: Page, site: str, path: str) -> None:
+    """Through the admin's login form at `site` (the stack's address), as a person would;
+    lands on `path`."""
+    page.goto(f"{site}/admin/login/?next={path}")
+    page.fill("#id_username", demo.DEMO_USERNAME)
+    page.fill("#id_password", demo.demo_password())
+    page.click("input[type=submit]")
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def agent_card(page: Page, pk: int) -> Locator:

@@ -8,8 +8,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, expect
 
-from demo import names as demo
-from tests.browser.board import open_tab, save_screenshot
+from tests.browser.board import log_in_as_demo_admin, open_tab, save_screenshot
 from tests.processes import wait_until
 from tests.stack import ACCOUNT_ID, Stack
 
@@ -27,11 +26,7 @@ def test_the_slider_shows_the_board_as_it_was_and_returns_to_live(
     tab = open_tab(browser, 1600, 1000)
     try:
         page = tab.page
-        page.goto(stack.url(f"/admin/login/?next={PATH}"))
-        page.fill("#id_username", demo.DEMO_USERNAME)
-        page.fill("#id_password", demo.demo_password())
-        page.click("input[type=submit]")
-        expect(page).to_have_url(re.compile(re.escape(PATH) + "$"))
+        log_in_as_demo_admin(page, stack.url(""), PATH)
         expect(page.locator("body[data-synced]")).to_be_attached()
         expect(page.locator(ON_CALL)).to_have_count(0)
         agents = page.locator(".agent-rows > [id]").count()

@@ -1,13 +1,10 @@
 """The supervisor's agent table sorts by today's figures: calls answered and talk time, fewest
 first on the first click and most first on the second, and stays sorted as rows are pushed."""
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from demo import names as demo
-from tests.browser.board import open_tab
+from tests.browser.board import log_in_as_demo_admin, open_tab
 from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
@@ -35,11 +32,7 @@ def test_the_agent_table_sorts_by_calls_answered_and_talk_time(
     tab = open_tab(browser, 1600, 1000)
     try:
         page = tab.page
-        page.goto(stack.url(f"/admin/login/?next={PATH}"))
-        page.fill("#id_username", demo.DEMO_USERNAME)
-        page.fill("#id_password", demo.demo_password())
-        page.click("input[type=submit]")
-        expect(page).to_have_url(re.compile(re.escape(PATH) + "$"))
+        log_in_as_demo_admin(page, stack.url(""), PATH)
         # Some agents answered today, some did not: there is an order to see.
         expect(page.locator('.agent-rows > [data-answered="0"]').first).to_be_attached()
         expect(page.locator('.agent-rows > :not([data-answered="0"])').first).to_be_attached(

@@ -10,7 +10,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from demo import names as demo
-from tests.browser.board import SOCKET_STATE, Tab, load_id, open_board, open_tab
+from tests.browser.board import (
+    SOCKET_STATE,
+    Tab,
+    load_id,
+    log_in_as_demo_admin,
+    open_board,
+    open_tab,
+)
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -61,11 +68,7 @@ def _set_hours(stack: Stack, opens: datetime, closes: datetime) -> None:
 
 def _admin(browser: Browser, stack: Stack, path: str) -> Tab:
     admin = open_tab(browser)
-    admin.page.goto(stack.url(f"/admin/login/?next={path}"))
-    admin.page.fill("#id_username", demo.DEMO_USERNAME)
-    admin.page.fill("#id_password", demo.demo_password())
-    admin.page.click("input[type=submit]")
-    expect(admin.page).to_have_url(re.compile(re.escape(path) + "$"))
+    log_in_as_demo_admin(admin.page, stack.url(""), path)
     return admin
 
 
