@@ -1,0 +1,73 @@
+"""The database queries of the hot paths, counted per operation: a poll (changed and
+unchanged, with its overlay and publish), a stored webhook event, and the page loads. A
+count that grows fails here, with the queries listed, before it costs every account every
+two seconds. Same counts on SQLite and PostgreSQL."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from boards.models import Board, KioskToken
+from tests.polling.helpers import add_account, poll_now
+from tests.webhooks.helpers import TOKEN, payload, post
+
+# operation -> its queries (2026-12-02, one board, no alert rule). Lower a figure when a
+# change saves a query; raising one is a decision, with its reason in the commit.
+BUDGET = {
+    # account (+ its zone), targets, today's events (+ whether any), rules, alerts, boards,
+    # thresholds, alert history
+    "first poll (changed, renders every feed)": 10,
+    # the account, the alert rules and open alerts: every 2 s per account (issue 16: cache)
+    "poll, nothing changed": 3,
+    "poll after a change": 6,  # + the boards, thresholds and alert history of the render
+    "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
+    "TV page": 6,  # token, last seen, playlist, board, thresholds read twice (issue 16)
+    "supervisor page": 5,  # session, user, board, membership, thresholds
+    "public page": 2,  # board, thresholds
+    "public JSON": 2,
+}
+
+
+def count(run) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured), [q["sql"][:160] for q in captured.captured_queries]
+
+
+@pytest.fixture
+def floor(wallboard):
+    account = add_account()
+    board = Board.objects.create(
+        title="Floor", slug="floor", account=account, is_public=True, queue_ids=[]
+    )
+    _, token = KioskToken.issue(board, "Wall")
+    user = get_user_model().objects.create_user("sam", password="pw")
+    board.supervisors.add(user)
+    supervisor = Client()
+    supervisor.force_login(user)
+    return board, token, supervisor
+
+
+def test_the_hot_paths_make_the_queries_they_always_made(floor, wallboard):
+    board, token, supervisor = floor
+    found = {}
+    found["first poll (changed, renders every feed)"] = count(poll_now)
+    found["poll, nothing changed"] = count(poll_now)
+    wallboard.control(
+        "POST", "/accounts/61/calls", {"pk": 123, "direction": "inbound", "peer": "5557777"}
+    )
+    found["poll after a change"] = count(poll_now)
+    receiver = board.account.webhook_receiver
+    receiver.set_token(TOKEN)
+    receiver.save()
+    found["webhook event stored"] = count(
+        lambda: post(Client(), payload("USER_DIAL", call_id="q1"))
+    )
+    found["TV page"] = count(lambda: Client().get(f"/tv/{token}/"))
+    found["supervisor page"] = count(lambda: supervisor.get("/boards/floor/"))
+    found["public page"] = count(lambda: Client().get("/status/floor/"))
+    found["public JSON"] = count(lambda: Client().get("/status/floor.json"))
+    over = {name: queries for name, (queries, _) in found.items() if queries > BUDGET[name]}
+    assert not over, (over, {name: found[name][1] for name in over})
