@@ -135,8 +135,10 @@ def _page(
     ws_path: str,
     template: str,
     extra: dict | None = None,
+    settings: BoardSettings | None = None,
 ) -> HttpResponse:
-    settings = BoardSettings.of(board)
+    """`settings`: the board's, where the caller has read them already (a TV's playlist)."""
+    settings = settings or BoardSettings.of(board)
     version, body = _body(settings, audience)
     fresh = freshness.read(settings.account_id)
     error = fresh.error if audience.sees_detail else None
@@ -169,7 +171,9 @@ def tv(request: HttpRequest, token: str) -> HttpResponse:
     ws_path = f"/ws/wallboard/tv/{token}/"
     # sound_enabled: whether this screen beeps during alerts (static/boards/alerts.js).
     extra = {"rotation": screen.rotation, "sound_enabled": found.sound_enabled}
-    return _page(request, screen.board, Audience.TV, ws_path, "boards/tv.html", extra)
+    return _page(
+        request, screen.board, Audience.TV, ws_path, "boards/tv.html", extra, screen.settings
+    )
 
 
 @login_required

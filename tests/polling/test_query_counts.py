@@ -23,7 +23,7 @@ BUDGET = {
     "poll, nothing changed": 3,
     "poll after a change": 6,  # + the boards, thresholds and alert history of the render
     "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
-    "TV page": 6,  # token, last seen, playlist, board, thresholds read twice (issue 16)
+    "TV page": 5,  # token, last seen, playlist, board, thresholds
     "supervisor page": 5,  # session, user, board, membership, thresholds
     "public page": 2,  # board, thresholds
     "public JSON": 2,
