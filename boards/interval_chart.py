@@ -49,8 +49,6 @@ class Tick:
 class IntervalChart:
     day: date
     last_week: date
-    width: int
-    height: int
     bars: tuple[Bar, ...]
     last_week_bars: tuple[Bar, ...]
     line: str  # SVG points of today's service level
@@ -60,6 +58,11 @@ class IntervalChart:
     ticks: tuple[Tick, ...]
     peak_offered: int
     summary: str  # what the chart says, for screen readers
+
+    # The drawing's frame, for the template.
+    width = WIDTH
+    height = HEIGHT
+    top, bottom, left, right = PLOT_TOP, PLOT_BOTTOM, PLOT_LEFT, PLOT_RIGHT
 
     @property
     def empty(self) -> bool:
@@ -75,20 +78,16 @@ def _day_intervals(board: Board, day: date, zone: ZoneInfo) -> dict[float, Inter
     )
     if board.queue_ids:
         found = found.filter(queue_id__in=board.queue_ids)
-    targets = targets_of(board.account_id)
     sums: dict[float, Bucket] = {}
-    offered: dict[float, int] = {}
     for row in found:
-        at = row.start.timestamp() - start
-        sums.setdefault(at, Bucket()).add(bucket_of(row))
-        offered[at] = offered.get(at, 0) + row.offered
-    # Each queue's calls were judged by its own target when counted; the sum's percent is
-    # the share answered in time, whatever the targets.
-    target = next(iter(targets.values()), DEFAULT_TARGET)
+        sums.setdefault(row.start.timestamp() - start, Bucket()).add(bucket_of(row))
+    # Each queue's calls were judged by its own target when counted: the sum's offered and
+    # percent do not depend on the target passed here.
+    levels = {at: service_level(bucket, DEFAULT_TARGET, "15m") for at, bucket in sums.items()}
     return {
-        at: Interval(at, offered[at], service_level(bucket, target, "15m").percent)
-        for at, bucket in sums.items()
-        if offered[at] or bucket.answered
+        at: Interval(at, level.offered, level.percent)
+        for at, level in levels.items()
+        if level.offered or level.answered
     }
 
 
@@ -169,8 +168,6 @@ def interval_chart(board: Board, now: float) -> IntervalChart:
     return IntervalChart(
         day=day,
         last_week=last_week,
-        width=WIDTH,
-        height=HEIGHT,
         bars=bars(today, "Today"),
         last_week_bars=bars(before, "Last week"),
         line=line(today),

@@ -61,8 +61,8 @@ def board_replay(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseBadRequest(
             "at= must be a time in ISO 8601, e.g. 2026-12-02T09:30:00Z.", content_type="text/plain"
         )
-    hours = django_settings.REPLAY_HOURS
-    if not time.time() - hours * 3600 <= at <= time.time():
+    hours, now = django_settings.REPLAY_HOURS, time.time()
+    if not now - hours * 3600 <= at <= now:
         reason = f"Replay keeps the last {hours} hours, up to now."
         return _missing(request, board, zone, reason, embedded)
     audience = Audience.of_user(request.user)
