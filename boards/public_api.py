@@ -3,21 +3,29 @@
 Made from the public view of the stored snapshot (nothing about any person is in it) and
 cacheable by any CDN: ETag, a short max-age and CORS open to every origin. The JSON is a
 documented, versioned interface (docs/public-api.md).
+
+The worker renders both when the board changes (boards/public_cache.py) and the web
+process answers from that render (boards/public_fast.py); the views here answer what the
+fast path hands on: stale data, a board not rendered yet, a 404.
 """
 
 import hashlib
+import json
 import time
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 
+from boards import slots
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.models import Board
 from boards.presenters import board_view
+from boards.public_limit import per_ip_limit
 from boards.view_models import QueueView
-from boards.views import per_ip_limit, public_board
+from boards.views import public_board
 from service.erlang import Forecast
 from snapshots import store
 from snapshots.freshness import Freshness
@@ -28,6 +36,10 @@ PUBLIC_MAX_AGE = 5
 BADGE_COLOURS = {"ok": "#2fc596", "warning": "#f0e442", "alert": "#e495c2", "stale": "#98a2b3"}
 
 
+JSON_CONTENT_TYPE = "application/json"
+BADGE_CONTENT_TYPE = "image/svg+xml; charset=utf-8"
+
+
 def _public_queues(board: Board) -> tuple[tuple[QueueView, ...], bool]:
     """The board's queues as the public sees them, and whether the data is stale."""
     settings = BoardSettings.of(board)
@@ -36,9 +48,13 @@ def _public_queues(board: Board) -> tuple[tuple[QueueView, ...], bool]:
     return view.queues, Freshness.of(stored).is_stale(settings.poll_interval)
 
 
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
 def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """ETag from the content, a short shared max-age and CORS; 304 when the ETag matches."""
-    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    etag = etag_of(response.content)
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
@@ -75,8 +91,7 @@ def _public_level(level: ServiceLevel) -> dict:
     }
 
 
-def _public_queue(queue: QueueView, now: float) -> dict:
-    since = queue.waiting.since
+def _public_queue(queue: QueueView) -> dict:
     data = {
         "id": queue.id,
         "name": queue.name,
@@ -89,7 +104,8 @@ def _public_queue(queue: QueueView, now: float) -> dict:
         "agents_online": queue.agents_online,
         "calls_waiting": queue.waiting.count,
         "calls_waiting_estimated": queue.waiting.estimated,
-        "longest_wait_seconds": None if since is None else max(0, int(now - since)),
+        # Seconds from `since` to the moment of the request (boards/slots.py).
+        "longest_wait_seconds": slots.wait_slot(queue.waiting.since),
         "estimated_wait_seconds": queue.estimated_wait_seconds,
         "today": _public_today(queue.today),
     }
@@ -114,19 +130,23 @@ def _public_forecast(forecast: Forecast) -> dict:
     }
 
 
-@per_ip_limit
+def json_parts(slug: str, title: str, queues: tuple[QueueView, ...], stale: bool) -> slots.Parts:
+    data = {
+        "schema": SCHEMA,
+        "board": slug,
+        "title": title,
+        "stale": stale,
+        "queues": [_public_queue(q) for q in queues],
+    }
+    return slots.split(json.dumps(data, cls=DjangoJSONEncoder), quoted=True)
+
+
+@per_ip_limit("json")
 def public_json(request: HttpRequest, slug: str) -> HttpResponse:
     board = public_board(slug)
     queues, stale = _public_queues(board)
-    now = time.time()
-    data = {
-        "schema": SCHEMA,
-        "board": board.slug,
-        "title": board.title,
-        "stale": stale,
-        "queues": [_public_queue(q, now) for q in queues],
-    }
-    return _cacheable(request, JsonResponse(data))
+    text = slots.fill(json_parts(board.slug, board.title, queues, stale), time.time())
+    return _cacheable(request, HttpResponse(text, content_type=JSON_CONTENT_TYPE))
 
 
 def badge_message(queue: QueueView, stale: bool) -> tuple[str, str]:
@@ -150,13 +170,7 @@ def _text_width(text: str) -> int:
     return round(len(text) * 6.8)
 
 
-@per_ip_limit
-def public_badge(request: HttpRequest, slug: str, queue_id: int) -> HttpResponse:
-    board = public_board(slug)
-    queues, stale = _public_queues(board)
-    queue = next((q for q in queues if q.id == queue_id), None)
-    if queue is None:
-        raise Http404
+def badge_svg(queue: QueueView, stale: bool) -> str:
     message, colour = badge_message(queue, stale)
     label_text, message_text = _text_width(queue.name), _text_width(message)
     label_width, message_width = label_text + 12, message_text + 12
@@ -172,5 +186,15 @@ def public_badge(request: HttpRequest, slug: str, queue_id: int) -> HttpResponse
         "label_x": label_width / 2,
         "message_x": label_width + message_width / 2,
     }
-    svg = render_to_string("boards/badge.svg", context)
-    return _cacheable(request, HttpResponse(svg, content_type="image/svg+xml; charset=utf-8"))
+    return render_to_string("boards/badge.svg", context)
+
+
+@per_ip_limit("badge")
+def public_badge(request: HttpRequest, slug: str, queue_id: int) -> HttpResponse:
+    board = public_board(slug)
+    queues, stale = _public_queues(board)
+    queue = next((q for q in queues if q.id == queue_id), None)
+    if queue is None:
+        raise Http404
+    svg = badge_svg(queue, stale)
+    return _cacheable(request, HttpResponse(svg, content_type=BADGE_CONTENT_TYPE))

@@ -15,20 +15,23 @@ from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django_ratelimit.core import get_usage, is_ratelimited
-from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
-from boards import playlists
+from boards import playlists, slots
 from boards.access import watched_board
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import read_render
 from boards.models import MAX_TOKEN_LENGTH, Board, KioskToken, RetiredKioskLink, hash_token
 from boards.presenters import board_view
+from boards.public_limit import per_ip_limit
 from boards.rendering import freshness_html, render_board
+from boards.slots import Parts
 from boards.tv_care import BoardHours
 from snapshots import freshness
 from wallboard.build import build_id
@@ -44,10 +47,6 @@ def _kiosk_rate(group: str, request: HttpRequest) -> str:
 
 def _kiosk_token(group: str, request: HttpRequest) -> str:
     return hash_token(request.resolver_match.kwargs["token"])
-
-
-# Routes anyone may call are limited per client IP (429 past PUBLIC_RATE_LIMIT).
-per_ip_limit = ratelimit(key="ip", rate=_public_rate, block=True)
 
 
 def per_screen_limit(view):
@@ -96,6 +95,33 @@ def _body(settings: BoardSettings, audience: Audience) -> tuple[int, str]:
     return 0, render_board(board_view(settings, None, audience)).body
 
 
+def page_context(
+    board: Board | None,
+    settings: BoardSettings,
+    audience: Audience,
+    *,
+    version: int,
+    body: str,
+    freshness_element: str,
+    ws_path: str | None,
+    server_now: str,
+    extra: dict | None = None,
+) -> dict:
+    return {
+        "board": settings,
+        "audience": audience,
+        "version": version,
+        "body": body,
+        "freshness": freshness_element,
+        "ws_path": ws_path,
+        "build_id": build_id(),
+        # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
+        "hours": BoardHours.of(board) if audience.sees_business_hours else None,
+        "server_now": server_now,
+        **(extra or {}),
+    }
+
+
 def render_page(
     request: HttpRequest,
     board: Board,
@@ -110,21 +136,19 @@ def render_page(
     extra: dict | None = None,
 ) -> HttpResponse:
     """A board page around `body`; `ws_path` None for a still (a replay): no socket."""
-    context = {
-        "board": settings,
-        "audience": audience,
-        "version": version,
-        "body": body,
-        "freshness": freshness_element,
-        "ws_path": ws_path,
-        "build_id": build_id(),
-        # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
-        "hours": BoardHours.of(board) if audience.sees_business_hours else None,
+    context = page_context(
+        board,
+        settings,
+        audience,
+        version=version,
+        body=body,
+        freshness_element=freshness_element,
+        ws_path=ws_path,
         # The server's clock at this request (the stored render's is as old as the render):
         # the page's first estimate of it, until the socket's messages bring their own.
-        "server_now": time.time(),
-        **(extra or {}),
-    }
+        server_now=f"{time.time():.3f}",
+        extra=extra,
+    )
     return render(request, template, context)
 
 
@@ -189,12 +213,33 @@ def supervisor(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, board, audience, ws_path, "boards/supervisor.html", extra)
 
 
-@per_ip_limit
+def public_page_parts(settings: BoardSettings, version: int, body: str) -> Parts:
+    """The public status page, rendered once per change of the board: its clock and its
+    freshness element are filled in per request (boards/slots.py)."""
+    context = page_context(
+        None,  # public pages show no business hours
+        settings,
+        Audience.PUBLIC,
+        version=version,
+        body=body,
+        freshness_element=mark_safe(slots.FRESHNESS_SLOT),  # noqa: S308 (our own marker)
+        ws_path=f"/ws/status/{settings.slug}/",
+        server_now=slots.NOW_SLOT,
+    )
+    return slots.split(render_to_string("boards/status.html", context), quoted=False)
+
+
+@per_ip_limit("page")
 @embeddable
 def public_status(request: HttpRequest, slug: str) -> HttpResponse:
     board = public_board(slug)
-    ws_path = f"/ws/status/{slug}/"
-    return _page(request, board, Audience.PUBLIC, ws_path, "boards/status.html")
+    settings = BoardSettings.of(board)
+    version, body = _body(settings, Audience.PUBLIC)
+    fresh = freshness.read(settings.account_id)
+    stale = fresh.is_stale(settings.poll_interval)
+    parts = public_page_parts(settings, version, body)
+    page = slots.fill(parts, time.time(), lambda: freshness_html(fresh.fetched_at, stale))
+    return HttpResponse(page)
 
 
 @login_required

@@ -15,6 +15,7 @@ import time
 from channels.layers import get_channel_layer
 
 from alerts.history import recent_alerts
+from boards import public_cache
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import (
@@ -59,10 +60,13 @@ def extras_of(board: BoardSettings, series: dict[int, list[int]]) -> Extras:
 def render_feed(
     board: BoardSettings, audience: Audience, stored: StoredSnapshot | None, extras: Extras
 ) -> FeedUpdate | None:
-    """Render one feed, store the render, and return the update its viewers need (None when
-    nothing they see changed)."""
+    """Render one feed, store the render (and the public answers, for the public feed), and
+    return the update its viewers need (None when nothing they see changed)."""
     started = time.perf_counter()
-    rendered = render_board(board_view(board, stored, audience, extras))
+    view = board_view(board, stored, audience, extras)
+    rendered = render_board(view)
+    if audience is Audience.PUBLIC:
+        public_cache.store(board, public_cache.answers(board, view, rendered, stored))
     # Once per (board, audience) and change, never per viewer: cheap enough to count each.
     metrics.observe_render(time.perf_counter() - started)
     cached = read_render(board.id, audience)
@@ -84,7 +88,10 @@ def publish_account(account_id: int) -> int:
         return 0
     series = queue_series(account_id, stored)
     updates = []
-    for board in boards_of_account(account_id):
+    boards = boards_of_account(account_id)
+    # A render in flight while a board was made private may have stored its answers again.
+    public_cache.forget([b.id for b in boards if not b.is_public])
+    for board in boards:
         try:
             extras = extras_of(board, series)
             for audience in board.audiences:
@@ -112,6 +119,8 @@ def refresh_board(board_id: int) -> None:
     settings = BoardSettings.of(board) if board is not None else None
     served = settings.audiences if settings is not None and board.account.enabled else ()
     forget_renders(board_id, tuple(a for a in Audience if a not in served))
+    if Audience.PUBLIC not in served:
+        public_cache.forget([board_id])
     if settings is not None and served:
         stored = store.read_snapshot(settings.account_id)
         extras = extras_of(settings, queue_series(settings.account_id, stored) if stored else {})

@@ -16,6 +16,7 @@ from django.dispatch import receiver
 
 from accounts.models import Voice360Account
 from alerts.signals import alert_acknowledged
+from boards import public_cache
 from boards.models import Board, QueueThreshold
 from polling import early, tasks
 from webhooks.signals import upstream_changed
@@ -39,6 +40,9 @@ class RefreshBoard:
         self.board_id = board_id
 
     def __call__(self) -> None:
+        # At once, not when the worker gets to it: a board made private is not answered
+        # from its stored public render meanwhile (the worker stores it again if it is).
+        public_cache.forget([self.board_id])
         tasks.refresh_board.delay(self.board_id)
 
 

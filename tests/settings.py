@@ -17,7 +17,9 @@ WHITENOISE_AUTOREFRESH = True
 
 # Redis pub/sub ignores the database number: give the tests' channel layer its own prefix so
 # nothing they publish reaches a `make run` on the same Redis.
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "wallboard-tests"  # noqa: F405
+# (Two runs of the suite at once on one Redis: CHANNEL_LAYER_PREFIX tells them apart too.)
+_run = os.environ.get("CHANNEL_LAYER_PREFIX")
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "wallboard-tests" + (f"-{_run}" if _run else "")  # noqa: F405
 
 # Hashing a test user's password fast: the suite logs users in hundreds of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
