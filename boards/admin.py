@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from boards import screens
+from boards.as_code import admin_pages
 from boards.models import WEEKDAYS, Board, KioskToken, PlaylistEntry, QueueThreshold
 from boards.screen_commands import reload_all_screens, reload_screens, unlink_screen
 
@@ -48,7 +49,17 @@ class BoardAdmin(admin.ModelAdmin):
     # The alerts app adds its rules (alerts/admin.py).
     inlines = [QueueThresholdInline, KioskTokenInline]
     form = BoardForm
-    actions = ["reload_board_screens"]
+    actions = ["reload_board_screens", "export_yaml"]
+    change_list_template = "admin/boards/board/change_list.html"
+
+    def get_urls(self):
+        # Boards as code (docs/boards-as-code.md): upload, preview, confirm.
+        page = self.admin_site.admin_view(lambda request: admin_pages.import_page(self, request))
+        return [path("import/", page, name="boards_board_import"), *super().get_urls()]
+
+    @admin.action(description="Export boards as YAML", permissions=["view"])
+    def export_yaml(self, request: HttpRequest, queryset):
+        return admin_pages.export_response(queryset.values_list("slug", flat=True))
 
     @admin.action(description="Reload the screens showing these boards (playlists too)")
     def reload_board_screens(self, request: HttpRequest, queryset) -> None:
