@@ -12,6 +12,7 @@ from alerts.models import AlertRule
 from boards.as_code import export_boards, import_boards
 from boards.as_code.schema import BOARD_KEYS, NOT_IN_FILES
 from boards.models import Board, KioskToken, PlaylistEntry, QueueThreshold
+from demo.names import DEMO_BOARDS
 
 pytestmark = pytest.mark.django_db
 KEY = "v360_dev_secret_key_for_the_export_test_01"
@@ -343,3 +344,17 @@ def test_import_boards_reports_each_board_and_refuses_a_bad_file_whole(account, 
     ]
     with pytest.raises(CommandError, match="cannot read it"):
         call_command("import_boards", str(tmp_path / "missing.yaml"))
+
+
+def test_seed_demo_takes_the_demo_boards_from_their_file_through_the_importer(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    created = "floor-tv: created; supervisor: created; support-status: created"
+    unchanged = "floor-tv: unchanged; supervisor: unchanged; support-status: unchanged"
+    assert f"Demo boards from demo/boards.yaml: {created}." in out
+    assert f"Demo boards from demo/boards.yaml: {unchanged}." in out
+    assert set(Board.objects.values_list("slug", flat=True)) == set(DEMO_BOARDS.values())
+    assert Board.objects.get(slug="support-status").queue_ids == [SUPPORT]
+    assert KioskToken.objects.get().board.slug == DEMO_BOARDS["tv"]

@@ -1,17 +1,20 @@
 """`manage.py seed_demo`: the sandbox's demo account and a demo admin user, idempotently."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Voice360Account
-from alerts.models import AlertRule, RuleKind
+from boards.as_code import import_boards
 from boards.models import Board, KioskToken, hash_token
 from demo import names as demo
 from service.models import ServiceTarget
 from webhooks.models import WebhookReceiver
 
-SALES_QUEUE, SUPPORT_QUEUE = 100134, 100135
+SALES_QUEUE = 100134
+DEMO_BOARDS_FILE = Path(__file__).resolve().parents[2] / "boards.yaml"
 
 
 class Command(BaseCommand):
@@ -40,54 +43,25 @@ class Command(BaseCommand):
         user.save()
         verb = "created" if created else "up to date"
         self.stdout.write(f"Demo admin user '{user.username}' {verb}.")
-        self._boards(account)
-        self._alert_rules()
+        self._boards()
         self._service_targets(account)
         self._webhook_receiver(account)
 
-    def _boards(self, account: Voice360Account) -> None:
-        specs = {
-            demo.DEMO_BOARDS["tv"]: {"title": "Call centre floor", "leaderboard_size": 5},
-            demo.DEMO_BOARDS["supervisor"]: {
-                "title": "Supervisor: all queues",
-                "leaderboard_size": 10,
-                "service_window_minutes": 15,
-            },
-            demo.DEMO_BOARDS["public"]: {
-                "title": "Support line status",
-                "queue_ids": [SUPPORT_QUEUE],
-                "is_public": True,
-                "public_shows_today": True,
-                "public_shows_service_level": True,
-                "public_shows_forecast": True,
-            },
-        }
-        for slug, fields in specs.items():
-            Board.objects.update_or_create(slug=slug, defaults={"account": account, **fields})
+    def _boards(self) -> None:
+        """The demo boards and their alert rules from demo/boards.yaml, through the same
+        importer as `manage.py import_boards` (the file is the truth: edits to the demo
+        boards in the admin are undone by the next seed); then the demo TV's kiosk token,
+        which no boards file carries."""
+        result = import_boards(DEMO_BOARDS_FILE.read_bytes(), "demo/boards.yaml")
+        if not result.ok:
+            raise CommandError("\n".join(result.error_lines()))
+        outcomes = "; ".join(board.line() for board in result.boards)
+        self.stdout.write(f"Demo boards from demo/boards.yaml: {outcomes}.")
         tv_board = Board.objects.get(slug=demo.DEMO_BOARDS["tv"])
         KioskToken.objects.update_or_create(
             token_hash=hash_token(demo.demo_kiosk_token()),
             defaults={"board": tv_board, "name": "Floor TV (demo)", "revoked_at": None},
         )
-        self.stdout.write(f"Demo boards up to date: {', '.join(specs)}.")
-
-    def _alert_rules(self) -> None:
-        """One rule of each kind that polling or webhooks can judge, on the TV and supervisor
-        boards; with sound, which only screens that enable it play (the demo TV does not)."""
-        rules = [
-            {"kind": RuleKind.NO_AGENT_READY, "label": "Nobody ready"},
-            {"kind": RuleKind.ABANDONS_LAST_HOUR_ABOVE, "label": "Callers give up", "threshold": 5},
-            {"kind": RuleKind.WAITING_LONGER_THAN, "label": "Long wait", "threshold": 120},
-            {"kind": RuleKind.SERVICE_LEVEL_BELOW, "label": "Service slipping", "threshold": 50},
-            {"kind": RuleKind.CALLS_WAITING_ABOVE, "label": "Queue building", "threshold": 4},
-        ]
-        for slug in (demo.DEMO_BOARDS["tv"], demo.DEMO_BOARDS["supervisor"]):
-            board = Board.objects.get(slug=slug)
-            for rule in rules:
-                AlertRule.objects.update_or_create(
-                    board=board, kind=rule["kind"], queue_id=None, defaults={**rule, "sound": True}
-                )
-        self.stdout.write("Demo alert rules up to date.")
 
     def _service_targets(self, account: Voice360Account) -> None:
         """Sales promises more than the default (80 % within 20 s, which Support keeps)."""
