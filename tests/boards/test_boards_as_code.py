@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 import yaml
@@ -358,3 +359,17 @@ def test_seed_demo_takes_the_demo_boards_from_their_file_through_the_importer(se
     assert set(Board.objects.values_list("slug", flat=True)) == set(DEMO_BOARDS.values())
     assert Board.objects.get(slug="support-status").queue_ids == [SUPPORT]
     assert KioskToken.objects.get().board.slug == DEMO_BOARDS["tv"]
+
+
+def test_the_documented_example_imports_as_documented(account, people):
+    doc = (Path(__file__).parents[2] / "docs" / "boards-as-code.md").read_text()
+    example = doc.split("A complete one:\n\n```yaml\n")[1].split("```")[0]
+
+    result = import_boards(example, "example.yaml")
+
+    assert result.ok, result.error_lines()
+    assert [b.line() for b in result.boards] == ["floor: created", "support-status: created"]
+    floor = Board.objects.get(slug="floor")
+    assert (floor.opens_at, floor.closes_at) == (dt.time(8), dt.time(18, 30))
+    assert list(floor.playlist_entries.values_list("seconds", flat=True)) == [40]
+    assert import_boards(example, "example.yaml").boards[0].status == "unchanged"
