@@ -19,7 +19,7 @@ from boards.models import Board, KioskToken
 
 
 def apply(plans: list[Plan], refs: References, errors: list[Error]) -> list[tuple[Plan, list]]:
-    """Each plan with the keys it changed (["created"] for a new board) and notes."""
+    """Each plan with the keys it changed and the notes for its report."""
     changes = []
     for plan in plans:
         new = plan.current is None
@@ -33,7 +33,7 @@ def apply(plans: list[Plan], refs: References, errors: list[Error]) -> list[tupl
     for plan, wanted, differ in changes:
         notes: list[str] = []
         changed = differ + _apply_parts(plan, wanted, refs, boards, errors, notes)
-        outcomes.append((plan, ["created"] if plan.current is None else changed, notes))
+        outcomes.append((plan, changed, notes))
     return outcomes
 
 
@@ -60,6 +60,8 @@ def _thresholds(board: Board, items: list[dict], path: str, errors) -> None:
     stored = {t.queue_id: t for t in board.thresholds.all()}
     for index, item in enumerate(items):
         threshold = stored.pop(item["queue_id"], None) or instances.threshold(board, item)
+        if threshold.pk and threshold.warning_at_or_below == item["warning_at_or_below"]:
+            continue
         threshold.warning_at_or_below = item["warning_at_or_below"]
         instances.save_checked(threshold, f"{path}[{index}]", errors)
     for threshold in stored.values():

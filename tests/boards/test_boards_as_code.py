@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Voice360Account
 from alerts.models import AlertRule
 from boards.as_code import export_boards, import_boards
-from boards.as_code.schema import BOARD_KEYS, NOT_IN_FILES
+from boards.as_code.schema import BOARD_KEYS, NOT_IN_FILES, RULE_FIELDS
 from boards.models import Board, KioskToken, PlaylistEntry, QueueThreshold
 from demo.names import DEMO_BOARDS
 
@@ -104,6 +104,13 @@ def test_every_board_field_is_in_the_document_or_left_out_on_purpose():
     keys = {key.name for key in BOARD_KEYS}
     fields = {f.name for f in Board._meta.get_fields() if f.concrete or f.many_to_many}
     assert fields - NOT_IN_FILES == keys - {"thresholds", "alert_rules", "screens"}
+
+
+def test_every_alert_rule_field_is_in_the_document_but_its_secret_webhook():
+    keys = {key.name for key in RULE_FIELDS}
+    fields = {f.name for f in AlertRule._meta.get_fields() if f.concrete}
+    kept_out = {"id", "board", "created_at", "webhook_url_encrypted", "webhook_url_hint"}
+    assert fields - kept_out == keys
 
 
 def test_an_export_imported_into_an_empty_database_exports_the_same_bytes(account, people):
