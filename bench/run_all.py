@@ -234,10 +234,12 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
         return rows
     if bench.name == "public":
         return [
-            (f"public endpoint from the cache: {x['case']}", r["mode"],
-             f"{fmt(x['req_per_s'])} req/s, p50 {fmt(x['p50_ms'], '', 1)} / p99 "
-             f"{fmt(x['p99_ms'], ' ms', 1)}, {fmt(x['cpu_ms_per_req'], ' ms', 2)} server CPU/req,"
-             f" statuses {x['statuses']}{', errors ' + str(x['errors']) if x['errors'] else ''}")
+            (f"public route: {x['case']}", r["mode"],
+             f"{fmt(x['req_per_s'])} req/s ({x['of_ceiling']:.0%} of the ceiling), p50 "
+             f"{fmt(x['p50_ms'], '', 1)} / p99 {fmt(x['p99_ms'], ' ms', 1)}, "
+             f"{fmt(x['cpu_ms_per_req'], ' ms', 2)} server CPU/req, statuses {x['statuses']}"
+             f"{', errors ' + str(x['errors']) if x['errors'] else ''}"
+             f"{'; before: ' + x['before'] if x.get('before') else ''}")
             for x in r["rows"]
         ]  # fmt: skip
     if bench.name == "drills":
