@@ -10,11 +10,16 @@ there. A gap longer than MAX_GAP_SECONDS (the worker was down, the API away) cou
 nobody: better a day short than time made up.
 """
 
+import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from snapshots.models import Snapshot
 from wallboard.redis import get_redis
+
+logger = logging.getLogger(__name__)
 
 INTERVAL_SECONDS = 15 * 60
 TTL_SECONDS = 2 * 86400
@@ -28,17 +33,34 @@ def interval_start(at: float) -> float:
     return at - at % INTERVAL_SECONDS
 
 
-# KEYS[1] the hash; ARGV: ttl, then per queue: id, online, available, waiting.
-_ADD = """
-for i = 2, #ARGV, 4 do
+# One poll's samples in one call (a 300-agent account's seconds were 600 commands).
+# KEYS: the poll's interval hash, the agents' last state, then each interval hash that agent
+# seconds go to. ARGV: ttl, the new last state (JSON or ""), the number of queues, then per
+# queue: id, online, available, waiting; then for each KEYS[3..]: a count, then as many
+# field, seconds pairs.
+_RECORD = """
+local ttl = ARGV[1]
+local i = 4
+for _ = 1, tonumber(ARGV[3]) do
   local q = ARGV[i]
   redis.call('HINCRBY', KEYS[1], q .. ':polls', 1)
   redis.call('HINCRBY', KEYS[1], q .. ':online', ARGV[i + 1])
   redis.call('HINCRBY', KEYS[1], q .. ':available', ARGV[i + 2])
   local peak = tonumber(redis.call('HGET', KEYS[1], q .. ':peak') or '-1')
   if tonumber(ARGV[i + 3]) > peak then redis.call('HSET', KEYS[1], q .. ':peak', ARGV[i + 3]) end
+  i = i + 4
 end
-redis.call('EXPIRE', KEYS[1], ARGV[1])
+if tonumber(ARGV[3]) > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'EX', ttl) end
+for k = 3, #KEYS do
+  local n = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, n do
+    redis.call('HINCRBYFLOAT', KEYS[k], ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+  redis.call('EXPIRE', KEYS[k], ttl)
+end
 return 1
 """
 
@@ -64,8 +86,9 @@ def key(account_id: int, start: float) -> str:
 
 
 def last_key(account_id: int) -> str:
-    """The previous poll's time (`at`) and each agent's status then."""
-    return f"wb:samples:last:{account_id}"
+    """The previous poll's time and each agent's status then: {"at": …, "agents": {id: status}}
+    in JSON (one value: read and written whole on every poll)."""
+    return f"wb:samples:agents:{account_id}"
 
 
 def _split(start: float, end: float) -> list[tuple[float, float]]:
@@ -96,21 +119,28 @@ def agent_seconds(
     return spent
 
 
-def _record_agents(redis, account_id: int, snapshot: Snapshot, at: float) -> None:
-    last = redis.hgetall(last_key(account_id))
-    previous_at = float(last.pop("at")) if "at" in last else None
-    previous = {int(agent_id): status for agent_id, status in last.items()}
-    spent = agent_seconds(previous_at, previous, snapshot, at)
-    pipe = redis.pipeline(transaction=False)
+def _previous(redis, account_id: int) -> tuple[float | None, dict[int, str]]:
+    raw = redis.get(last_key(account_id))
+    if not raw:
+        return None, {}
+    try:
+        last = json.loads(raw)
+        return float(last["at"]), {int(a): str(s) for a, s in last["agents"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        logger.warning("samples: the last agent states of account %s are unreadable", account_id)
+        return None, {}
+
+
+def _agent_args(account_id: int, spent: dict[tuple[float, int, str], float]):
+    """The agent seconds as the script takes them: (keys, args)."""
+    by_key: dict[str, list[str | float]] = defaultdict(list)
     for (start, agent_id, status), seconds in spent.items():
         if seconds > 0:
-            pipe.hincrbyfloat(key(account_id, start), f"a{agent_id}:{status}", round(seconds, 3))
-    for start in {start for start, _, _ in spent}:
-        pipe.expire(key(account_id, start), TTL_SECONDS)
-    pipe.delete(last_key(account_id))
-    pipe.hset(last_key(account_id), mapping={"at": at} | {a.id: a.status for a in snapshot.agents})
-    pipe.expire(last_key(account_id), TTL_SECONDS)
-    pipe.execute()
+            by_key[key(account_id, start)] += [f"a{agent_id}:{status}", round(seconds, 3)]
+    args: list[str | float] = []
+    for pairs in by_key.values():
+        args += [len(pairs) // 2, *pairs]
+    return list(by_key), args
 
 
 def _waiting(snapshot: Snapshot, queue_id: int, fallback: int) -> int:
@@ -123,15 +153,31 @@ def _waiting(snapshot: Snapshot, queue_id: int, fallback: int) -> int:
 
 
 def record(account_id: int, snapshot: Snapshot, at: float) -> None:
-    args: list[int] = [TTL_SECONDS]
+    """Two round trips whatever the account's size: the last states, then one script."""
+    redis = get_redis()
+    queues: list[int] = []
     for q in snapshot.queues:
         estimate = max(0, (q.active_calls or 0) - q.agents_on_call)
-        args += [q.id, q.agents_online, q.agents_available, _waiting(snapshot, q.id, estimate)]
-    redis = get_redis()
-    if len(args) > 1:
-        redis.register_script(_ADD)(keys=[key(account_id, interval_start(at))], args=args)
+        queues += [q.id, q.agents_online, q.agents_available, _waiting(snapshot, q.id, estimate)]
+    keys, agent_args, last = [], [], ""
     if snapshot.agents:
-        _record_agents(redis, account_id, snapshot, at)
+        previous_at, previous = _previous(redis, account_id)
+        keys, agent_args = _agent_args(
+            account_id, agent_seconds(previous_at, previous, snapshot, at)
+        )
+        states = {a.id: a.status for a in snapshot.agents}
+        last = json.dumps({"at": at, "agents": states}, separators=(",", ":"))
+    if not queues and not last:
+        return
+    _record_script()(
+        keys=[key(account_id, interval_start(at)), last_key(account_id), *keys],
+        args=[TTL_SECONDS, last, len(queues) // 4, *queues, *agent_args],
+    )
+
+
+@cache
+def _record_script():
+    return get_redis().register_script(_RECORD)
 
 
 def read(account_id: int, start: float) -> dict[int, Samples]:
