@@ -11,4 +11,5 @@ RUN SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY=$(python -c "from cryptog
 RUN useradd --create-home wallboard && mkdir -p /app/var && chown wallboard /app/var
 USER wallboard
 EXPOSE 8000
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "wallboard.asgi:application"]
+# As the Procfile and docker-compose.yml run it (tests/wallboard/test_compose.py).
+CMD ["daphne", "-e", "tcp:port=8000:interface=0.0.0.0:backlog=4096", "--ping-interval", "20", "--ping-timeout", "30", "--websocket_timeout", "-1", "--access-log", "/dev/null", "wallboard.asgi:application"]

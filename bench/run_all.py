@@ -59,6 +59,7 @@ def plan(full: bool, redis_url: str) -> list[Bench]:
               "full" if full else "--quick", extra_env={"FANOUT_REDIS_URL": f"{redis_url}/11"}),
         Bench("freshness", "freshness_bench.py", ["--changes", "30"], 900, "30 changes per mode"),
         Bench("public", "public_bench.py", ["--seconds", "10"], 300, "10 s per case"),
+        Bench("storm", "storm_bench.py", ["--viewers", "1000"], 600, "1,000 viewers within 1 s"),
         Bench("drills", "drills_bench.py", ["--delays", "0,5"], 900, "restart after 0 s and 5 s"),
         Bench("replay", "replay_bench.py", ["--minutes", "60"], 300, "1 h of 2 s polls",
               extra_env={"BENCH_REDIS_URL": f"{redis_url}/14"}),
@@ -240,6 +241,15 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
              f"{fmt(x['cpu_ms_per_req'], ' ms', 2)} server CPU/req, statuses {x['statuses']}"
              f"{', errors ' + str(x['errors']) if x['errors'] else ''}"
              f"{'; before: ' + x['before'] if x.get('before') else ''}")
+            for x in r["rows"]
+        ]  # fmt: skip
+    if bench.name == "storm":
+        return [
+            (f"reconnect storm: {x['server']}", r["mode"],
+             f"{x['connected_first_try']} of {x['viewers']} connected, failures "
+             f"{x['failures'] or 'none'}, ListenOverflows {x['listen_overflows']}, first full "
+             f"state p50 {x['first_state_p50_ms']} / p95 {x['first_state_p95_ms']} / max "
+             f"{x['first_state_max_ms']} ms, {x['cpu_ms_per_connect']} ms CPU per connect")
             for x in r["rows"]
         ]  # fmt: skip
     if bench.name == "drills":

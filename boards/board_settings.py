@@ -1,6 +1,7 @@
 """The parts of a Board that rendering and the sockets need, detached from the ORM."""
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
 from boards.audience import Audience
 from boards.models import Board
@@ -47,6 +48,17 @@ class BoardSettings:
             tv_shows_forecast=board.tv_shows_forecast,
             public_shows_forecast=board.public_shows_forecast,
         )
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "BoardSettings":
+        """What `to_json` wrote (JSON has no tuples and no integer keys)."""
+        values = json.loads(text)
+        values["queue_ids"] = tuple(values["queue_ids"])
+        values["warning_levels"] = {int(k): v for k, v in values["warning_levels"].items()}
+        return cls(**values)
 
     def warning_level(self, queue_id: int) -> int:
         return self.warning_levels.get(queue_id, self.warning_at_or_below)

@@ -1,14 +1,16 @@
 """The public answers of a board, rendered by the worker once per change, kept in Redis.
 
-  wb:public:<slug>        board, account, interval, json, page, badge:<queue id> (and
-                          etag:json, etag:badge:<queue id> for those with no slot)
+  wb:public:<slug>        board, account, interval, settings (the BoardSettings, in JSON),
+                          json, page, badge:<queue id> (and etag:json, etag:badge:<queue
+                          id> for those with no slot)
   wb:public:board:<id>    the slug the board's answers are stored under
 
 The worker writes both when it renders the board's feeds (polling/publish.py); the web
 processes' fast path (boards/public_fast.py) answers from them while the account's data is
-fresh, and hands every other case to the Django views. `json` and `page` are lists of text
-and slots (boards/slots.py) in JSON; badges are text. Nothing here names a person: it is
-made from the public audience's view only.
+fresh, and hands every other case to the Django views; a status page's socket finds its
+board's settings here (live/consumers.py), so a reconnect storm asks the database nothing.
+`json` and `page` are lists of text and slots (boards/slots.py) in JSON; badges are text.
+Nothing here names a person: it is made from the public audience's view only.
 
 A board that stops being public (or is deleted, or renamed) loses its answers at once when
 the change commits (polling/receivers.py), and again whenever the worker publishes its
@@ -59,6 +61,7 @@ def answers(
         "board": str(settings.id),
         "account": str(settings.account_id),
         "interval": repr(settings.poll_interval),
+        "settings": settings.to_json(),
         "stale": "1" if stale else "0",
     }
     json_parts = public_api.json_parts(settings.slug, settings.title, view.queues, stale)
@@ -93,3 +96,15 @@ def forget(board_ids: list[int], client: redis.Redis | None = None) -> None:
     slugs = r.mget([_slug_key(b) for b in board_ids])
     keys = [public_key(s) for s in slugs if s] + [_slug_key(b) for b in board_ids]
     r.delete(*keys)
+
+
+async def aread_settings(client, slug: str) -> BoardSettings | None:
+    """The public board's settings as the worker last stored them (None: nothing stored, or
+    unreadable: the caller asks the database)."""
+    raw = await client.hget(public_key(slug), "settings")
+    if not raw:
+        return None
+    try:
+        return BoardSettings.from_json(raw)
+    except (ValueError, KeyError, TypeError):
+        return None

@@ -42,6 +42,7 @@ from snapshots.freshness import Freshness
 from snapshots.store import snapshot_key
 from wallboard.access_log import log_request
 from wallboard.client_ip import scope_client_ip
+from wallboard.redis import async_client
 
 logger = logging.getLogger(__name__)
 
@@ -153,9 +154,7 @@ class PublicFastPath:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a test's new event loop; in a server, once
             self._loop = loop
-            self._redis = aioredis.Redis.from_url(
-                settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=5
-            )
+            self._redis = async_client(decode_responses=False)
             self._script = self._redis.register_script(_READ_LUA)
         return self._script
 

@@ -16,9 +16,7 @@ import contextlib
 import logging
 import time
 
-import redis.asyncio as aioredis
 from channels.layers import get_channel_layer
-from django.conf import settings
 
 from boards import feeds
 from boards.audience import Audience
@@ -29,6 +27,7 @@ from live.fanout import CLOSE_SERVICE_RESTART, Feed, Viewer
 from live.gc_freeze import GcFreezer
 from live.presence import Presence
 from live.web_metrics import web_metrics
+from wallboard.redis import async_client
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +36,7 @@ class Broadcaster:
     def __init__(self) -> None:
         self.feeds: dict[str, Feed] = {}
         self.layer = get_channel_layer()
-        self.redis = aioredis.Redis.from_url(
-            settings.REDIS_URL, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
-        )
+        self.redis = async_client()
         self.channel: str | None = None
         self.presence = Presence(self.redis)
         self.gc = GcFreezer()

@@ -9,10 +9,12 @@ public socket alone. Every frame sent follows live/protocol.py.
 import logging
 from collections import Counter
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from boards import public_cache
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.models import Board
@@ -42,6 +44,16 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     async def authorize(self) -> tuple[BoardSettings, Audience] | None:
         raise NotImplementedError
+
+    async def dispatch(self, message: dict) -> None:
+        """As channels' own, but without closing stale database connections before every
+        message: that is a thread hop each (7 % of a public connect's CPU in
+        bench/storm_bench.py). These consumers query only through database_sync_to_async,
+        which closes them itself, in the thread that uses them."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         allowed = await self.authorize()
@@ -117,7 +129,12 @@ class PublicConsumer(FeedConsumer):
         if self.open_per_address[address] >= settings.PUBLIC_WEBSOCKETS_PER_IP:
             logger.info("websocket refused: too many public sockets from one address")
             return None
-        board = await self._find(self.scope["url_route"]["kwargs"]["slug"])
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        # Stored with the public render and gone the moment a change of the board commits:
+        # no database (and no thread) for the viewers of a reconnect storm.
+        board = await public_cache.aread_settings(get_broadcaster().redis, slug)
+        if board is None:
+            board = await self._find(slug)
         if board is None:
             return None
         self.address = address

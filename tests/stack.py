@@ -63,21 +63,33 @@ def _kill_leftovers() -> None:
             service.kill()
 
 
-def procfile_daphne_options() -> tuple[str, ...]:
-    """The daphne options of the Procfile's web line, but for the address (the stack's own
-    port): the tests' web process runs as production's does, its access log off included."""
+def _procfile_web() -> list[str]:
     line = next(
         line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")
     )
-    argv = line.removeprefix("web:").split()
+    return line.removeprefix("web:").split()
+
+
+def procfile_daphne_options() -> tuple[str, ...]:
+    """The daphne options of the Procfile's web line, but for the address (the stack's own
+    port): the tests' web process runs as production's does, its access log off included."""
     options: list[str] = []
-    words = iter(argv[1:-1])  # neither "daphne" nor the application
+    words = iter(_procfile_web()[1:-1])  # neither "daphne" nor the application
     for word in words:
-        if word in ("--bind", "--port", "-b", "-p"):
+        if word in ("--bind", "--port", "-b", "-p", "-e", "--endpoint"):
             next(words)
         else:
             options.append(word)
     return tuple(options)
+
+
+def procfile_endpoint(port: int) -> str:
+    """The Procfile's listening endpoint (its backlog) on the loopback at `port`."""
+    argv = _procfile_web()
+    endpoint = argv[argv.index("-e") + 1]
+    fields = dict(part.split("=", 1) for part in endpoint.split(":")[1:])
+    fields |= {"port": str(port), "interface": "127.0.0.1"}
+    return ":".join(["tcp", *(f"{k}={v}" for k, v in fields.items())])
 
 
 @dataclass
@@ -153,7 +165,7 @@ class Stack:
 
     def _daphne(self, port: int, *options: str) -> tuple[str, ...]:
         return (
-            *(sys.executable, "-m", "daphne", "--bind", "127.0.0.1", "--port", str(port)),
+            *(sys.executable, "-m", "daphne", "-e", procfile_endpoint(port)),
             *options,
             "wallboard.asgi:application",
         )

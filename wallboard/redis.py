@@ -31,6 +31,27 @@ def get_raw_redis() -> redis.Redis:
     return _client(decode_responses=False)
 
 
+# Concurrent commands of one web process's event loop beyond this many wait their turn for a
+# connection (a reconnect storm, a burst of public requests) instead of failing.
+ASYNC_MAX_CONNECTIONS = 64
+
+
+def async_client(*, decode_responses: bool = True):
+    """An asyncio client for a web process's event loop (one per loop: a client's
+    connections belong to the loop that opened them)."""
+    import redis.asyncio as aioredis
+
+    pool = aioredis.BlockingConnectionPool.from_url(
+        settings.REDIS_URL,
+        max_connections=ASYNC_MAX_CONNECTIONS,
+        timeout=5,  # the wait for a free connection
+        decode_responses=decode_responses,
+        socket_timeout=5,
+        socket_connect_timeout=5,
+    )
+    return aioredis.Redis.from_pool(pool)  # the client's aclose() closes its pool too
+
+
 class SharedConnectionPool(redis.ConnectionPool):
     """The pool class of the Django cache (CACHES OPTIONS "pool_class").
 

@@ -205,3 +205,30 @@ async def test_one_address_holds_a_bounded_number_of_public_sockets(wallboard, t
     again = await _connect("/ws/status/floor/")  # a closed one makes room
     await again.disconnect()
     await second.disconnect()
+
+
+async def test_a_public_socket_joins_from_the_stored_render_without_the_database(
+    wallboard, tv_token
+):
+    await _poll()  # the worker stores the board's public render and its settings
+    # A change that bypasses the signals (as no code of ours does): only the database knows,
+    # and the socket is let in by the stored settings.
+    await Board.objects.filter(slug="floor").aupdate(is_public=False)
+    public = await _connect("/ws/status/floor/")
+    assert "Sales Queue" in await public.receive_from()
+    await public.disconnect()
+
+
+async def test_a_board_made_private_refuses_new_public_sockets_once_it_commits(
+    wallboard, tv_token
+):
+    await _poll()
+
+    def make_private() -> None:
+        board = Board.objects.get(slug="floor")
+        board.is_public = False
+        board.save()
+
+    await sync_to_async(make_private)()
+    refused = WebsocketCommunicator(application, "/ws/status/floor/", headers=SAME_ORIGIN)
+    assert not (await refused.connect())[0]

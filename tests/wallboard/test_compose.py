@@ -24,7 +24,7 @@ def _without_address(argv: list[str]) -> list[str]:
     for arg in argv:
         if skip:
             skip = False
-        elif arg in {"--bind", "--host", "--port"}:
+        elif arg in {"--bind", "--host", "--port", "-e"}:
             skip = True
         else:
             kept.append(arg)
@@ -68,3 +68,29 @@ def test_app_services_read_env_names_that_the_settings_know() -> None:
         assert service["env_file"] == ".env"
         assert set(service["environment"]) <= listed
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def _backlog(argv: list[str]) -> int:
+    endpoint = argv[argv.index("-e") + 1]
+    return int(dict(p.split("=", 1) for p in endpoint.split(":")[1:])["backlog"])
+
+
+def _dockerfile_cmd() -> list[str]:
+    line = next(
+        line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD ")
+    )
+    return yaml.safe_load(line.removeprefix("CMD "))
+
+
+def test_daphne_listens_with_the_same_backlog_everywhere_and_the_container_allows_it() -> None:
+    """Daphne's default backlog (Twisted's 50) failed the handshakes of a reconnect storm."""
+    procfile, compose = _procfile()["web"], SERVICES["web"]["command"]
+    backlogs = {_backlog(procfile), _backlog(compose), _backlog(_dockerfile_cmd())}
+    assert len(backlogs) == 1
+    backlog = backlogs.pop()
+    assert backlog >= 4096
+    assert int(SERVICES["web"]["sysctls"]["net.core.somaxconn"]) >= backlog
+
+
+def test_the_image_runs_daphne_as_the_procfile_does() -> None:
+    assert _without_address(_dockerfile_cmd()) == _without_address(_procfile()["web"])
