@@ -1,19 +1,28 @@
 """The dispatcher: one frequent beat tick that sends a poll task for each account that is due.
 
-Each tick publishes the enabled accounts for the workers, plans every account's effective
-interval within the rate budget (visible in `wb:poll:effective_interval`), and claims the
-due accounts atomically, so duplicate beats never double a poll. Each poll task expires
-after one effective interval: a task that could not start in time is dropped, not run late.
+Each tick claims the due accounts atomically, so duplicate beats never double a poll. Each
+poll task expires after one effective interval: a task that could not start in time is
+dropped, not run late. The plan the claims follow (the enabled accounts, published for the
+workers; every account's effective interval within the rate budget, visible in
+`wb:poll:effective_interval`) costs a few Redis round trips per account, so a process makes
+it anew only every PLAN_EVERY_SECONDS, or at the next tick after an account changed (the
+targets' generation moved, polling/targets.py); the polls themselves check the budget as
+they go.
 """
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from polling import budget, public_fallback, queue_config, schedule
+from polling import budget, public_fallback, queue_config, schedule, targets
 from polling.targets import PollTarget, enabled_targets, publish_targets
 
 # The beat entry in wallboard/celery.py runs dispatch() this often.
 TICK_SECONDS = 1.0
+PLAN_EVERY_SECONDS = 10.0
+
+# This process's last plan: when (monotonic), for which generation of the targets.
+_plan: dict[str, Any] = {"at": None, "generation": None, "intervals": {}}
 
 # (account id, expires in seconds, countdown in seconds)
 Enqueue = Callable[[int, float, float], None]
@@ -41,12 +50,29 @@ def plan_effective_intervals(targets: list[PollTarget]) -> dict[int, float]:
     return intervals
 
 
+def current_plan(now: float | None = None) -> dict[int, float]:
+    """The effective interval of every enabled account: this process's plan while it is
+    recent and no account changed since, else a new one."""
+    now = time.monotonic() if now is None else now
+    generation = targets.generation()
+    made_at = _plan["at"]
+    if made_at is None or now - made_at >= PLAN_EVERY_SECONDS or generation != _plan["generation"]:
+        enabled = enabled_targets()
+        publish_targets(enabled)
+        intervals = plan_effective_intervals(enabled)
+        schedule.sync_accounts(intervals)
+        _plan.update(at=now, generation=generation, intervals=intervals)
+    return _plan["intervals"]
+
+
+def forget_plan() -> None:
+    """The next tick plans anew (tests; a process that changed the accounts itself)."""
+    _plan.update(at=None, generation=None, intervals={})
+
+
 def dispatch(enqueue: Enqueue) -> list[int]:
     """One tick. Returns the account ids it sent a poll for."""
-    targets = enabled_targets()
-    publish_targets(targets)
-    intervals = plan_effective_intervals(targets)
-    schedule.sync_accounts(intervals)
+    intervals = current_plan()
     claimed = []
     lease = max(intervals.values(), default=1.0) + 5
     for account_id, wait in schedule.claim_due(lease=lease, lookahead=TICK_SECONDS):

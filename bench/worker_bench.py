@@ -1,0 +1,109 @@
+"""Worker CPU per poll of the demo account, as `make run` runs it.
+
+    .venv/bin/python bench/worker_bench.py                # 60 s
+    .venv/bin/python bench/worker_bench.py --seconds 120
+
+Starts the stack of tests/stack.py on a private redis-server, with the sandbox's random
+activity on (calls come and go, as under `make run`) and the Procfile's worker command
+(prefork, two children) instead of the tests' solo worker; waits for the first snapshot,
+then for `--seconds` counts the polls the worker logged and the CPU of the worker's main
+process and children, and of beat. Prints the worker's CPU per poll, how it splits between
+the main process (the broker's messages, acks, countdowns) and the children (the tasks:
+polls, the dispatcher's ticks, early polls), beat's CPU per second, and issue 16's figure
+from before (22.8 ms per poll). Prints a final `RESULT {json}` line.
+"""
+
+import argparse
+import secrets
+import shlex
+import tempfile
+import time
+from pathlib import Path
+
+from common import result_line, run_with_stack
+
+from tests.processes import proc_cpu
+from tests.stack import ROOT, Stack
+
+BEFORE_MS_PER_POLL = 22.8  # issue 16: `make run`, worker CPU over 60 s / polls
+
+
+def procfile_worker() -> list[str]:
+    line = next(
+        line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("worker:")
+    )
+    return shlex.split(line.removeprefix("worker:"))
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(c) for c in text]
+    return found
+
+
+def polls_logged(log: Path) -> int:
+    return sum(
+        1 for line in log.read_text(errors="replace").splitlines() if " poll account=" in line
+    )
+
+
+def run(args: argparse.Namespace, stack: Stack) -> dict:
+    import sys
+
+    worker = stack.services["worker"]
+    argv = procfile_worker()
+    worker.argv = [sys.executable, "-m", *argv[0:1], *argv[1:], "--hostname", "bench@%h"]
+    stack.start()
+    main_pid, beat_pid = worker.pid, stack.services["beat"].pid
+    kids = children(main_pid)
+    cpu0 = {pid: proc_cpu(pid) for pid in [main_pid, beat_pid, *kids]}
+    polls0 = polls_logged(worker.log_path)
+    started = time.monotonic()
+    time.sleep(args.seconds)  # the measured window: the stack runs as it would
+    wall = time.monotonic() - started
+    used = {pid: proc_cpu(pid) - cpu0[pid] for pid in cpu0}
+    polls = polls_logged(worker.log_path) - polls0
+    in_children = sum(used[k] for k in kids)
+    total = used[main_pid] + in_children
+    row = {
+        "seconds": round(wall, 1),
+        "polls": polls,
+        "worker_ms_per_poll": round(1000 * total / polls, 2) if polls else None,
+        "main_ms_per_poll": round(1000 * used[main_pid] / polls, 2) if polls else None,
+        "children_ms_per_poll": round(1000 * in_children / polls, 2) if polls else None,
+        "beat_ms_per_s": round(1000 * used[beat_pid] / wall, 2),
+        "before_ms_per_poll": BEFORE_MS_PER_POLL,
+    }
+    print(
+        f"  {polls} polls in {wall:.0f} s: worker {row['worker_ms_per_poll']} ms CPU per poll "
+        f"(main process {row['main_ms_per_poll']}, children {row['children_ms_per_poll']}); "
+        f"beat {row['beat_ms_per_s']} ms CPU/s; before: {BEFORE_MS_PER_POLL} ms per poll",
+        flush=True,
+    )
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    from cryptography.fernet import Fernet
+
+    stack = Stack(
+        Path(tempfile.mkdtemp(prefix="worker-bench-")),
+        sandbox_args=("--seed", "61"),  # its random activity on, as `make run` has it
+        private_redis=True,
+        env_overrides={
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        },
+    )
+    _, row = run_with_stack("worker", args, run, stack=stack, browser=False)
+    mode = f"{args.seconds:g} s, the demo account, the Procfile's worker"
+    print(result_line({"bench": "worker", "mode": mode, **row}))
+
+
+if __name__ == "__main__":
+    main()
