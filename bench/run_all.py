@@ -60,6 +60,9 @@ def plan(full: bool, redis_url: str) -> list[Bench]:
         Bench("freshness", "freshness_bench.py", ["--changes", "30"], 900, "30 changes per mode"),
         Bench("public", "public_bench.py", ["--seconds", "10"], 300, "10 s per case"),
         Bench("storm", "storm_bench.py", ["--viewers", "1000"], 600, "1,000 viewers within 1 s"),
+        Bench("worker", "worker_bench.py", ["--seconds", "60"], 300, "60 s of the demo"),
+        Bench("soak", "soak_bench.py", ["--minutes", "30" if full else "5"],
+              2400 if full else 600, "30 min" if full else "5 min (FULL=1: 30 min)"),
         Bench("drills", "drills_bench.py", ["--delays", "0,5"], 900, "restart after 0 s and 5 s"),
         Bench("replay", "replay_bench.py", ["--minutes", "60"], 300, "1 h of 2 s polls",
               extra_env={"BENCH_REDIS_URL": f"{redis_url}/14"}),
@@ -252,6 +255,21 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
              f"{x['first_state_max_ms']} ms, {x['cpu_ms_per_connect']} ms CPU per connect")
             for x in r["rows"]
         ]  # fmt: skip
+    if bench.name == "worker":
+        return [(
+            "worker CPU per poll, the demo account, the Procfile's worker", mode,
+            f"{fmt(r['worker_ms_per_poll'], ' ms', 1)} (main process "
+            f"{fmt(r['main_ms_per_poll'], ' ms', 1)}, children "
+            f"{fmt(r['children_ms_per_poll'], ' ms', 1)}) over {r['polls']} polls; beat "
+            f"{fmt(r['beat_ms_per_s'], ' ms', 1)} CPU/s",
+        )]  # fmt: skip
+    if bench.name == "soak":
+        return [(
+            "TV soak: JS heap after GC and DOM nodes", mode,
+            f"{r['updates']} updates; heap {r['heap_first_mb']} → {r['heap_last_mb']} MB "
+            f"({r['heap_growth_pct']} %), nodes {r['nodes_first']} → {r['nodes_last']} "
+            f"({r['nodes_growth_pct']} %, max {r['nodes_max']})",
+        )]  # fmt: skip
     if bench.name == "drills":
         rows = []
         for d in r["drills"]:
@@ -288,6 +306,67 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
             ))  # fmt: skip
         return rows
     return [(bench.name, mode, json.dumps(r)[:300])]
+
+
+# Issue 16's table: what was measured on main before, and the goal; the figures now come
+# from this run's benches.
+BEFORE_AND_GOALS = [
+    ("worker CPU per poll of the demo account", "22.8 ms", "≤ 2 ms"),
+    ("one poll of a 300-agent account", "28.7 ms CPU", "≤ 5 ms"),
+    ("`/status/<slug>.json`, one daphne, 32 keep-alive clients", "80 req/s, 12.9 ms CPU/req",
+     "≥ 2,000 req/s"),
+    ("the same with `If-None-Match` (304)", "95 req/s, 11.0 ms", "≥ 3,000 req/s"),
+    ("badge SVG", "73 req/s, ~14 ms", "≥ 2,000 req/s"),
+    ("public status page HTML", "71 req/s, ~14 ms", "≥ 1,000 req/s"),
+    ("`/livez` (Django, trivial)", "221 req/s, 4.4 ms", ""),
+    ("raw ASGI app on daphne (the ceiling)", "4,491 req/s, 0.21 ms", ""),
+    ("fan-out, one daphne on one core, p95 ≤ 500 ms", "7,500 viewers", "≥ 10,000"),
+    ("reconnect storm, 1,000 viewers within 1 s", "583 connected", "all, at the first try"),
+]  # fmt: skip
+
+
+def _result(benches: list[Bench], name: str) -> dict | None:
+    bench = next((b for b in benches if b.name == name), None)
+    return bench.result if bench is not None and bench.status == "ok" else None
+
+
+def _public(benches: list[Bench], case: str) -> str | None:
+    r = _result(benches, "public")
+    row = next((x for x in (r or {}).get("rows", []) if x["case"] == case), None)
+    if row is None:
+        return None
+    return f"{fmt(row['req_per_s'])} req/s, {fmt(row['cpu_ms_per_req'], ' ms', 2)} CPU/req"
+
+
+def issue_figures(benches: list[Bench]) -> list[str | None]:
+    """Today's figure for each row of BEFORE_AND_GOALS (None: not measured in this run)."""
+    worker, poller = _result(benches, "worker"), _result(benches, "poller")
+    fanout, storm = _result(benches, "fanout"), _result(benches, "storm")
+    daphne = (fanout or {}).get("servers", {}).get("daphne")
+    procfile = next((x for x in (storm or {}).get("rows", []) if "4096" in x["server"]), None)
+    return [
+        worker and f"{fmt(worker['worker_ms_per_poll'], ' ms', 1)}",
+        poller and f"{fmt(poller['poll_cpu_ms'], ' ms', 1)} CPU",
+        _public(benches, "json plain"),
+        _public(benches, "json If-None-Match"),
+        _public(benches, "badge plain"),
+        _public(benches, "page plain"),
+        _public(benches, "livez plain"),
+        _public(benches, "ceiling (raw ASGI on daphne)"),
+        daphne
+        and f"{fmt(daphne.get('max_n_p95_ok'))} viewers (largest N tried: "
+        f"{max((x['n'] for x in daphne['steps']), default=0)})",
+        procfile
+        and f"{procfile['connected_first_try']} connected, ListenOverflows "
+        f"{procfile['listen_overflows']}, {procfile['cpu_ms_per_connect']} ms CPU per connect",
+    ]
+
+
+def render_issue_table(benches: list[Bench]) -> str:
+    lines = ["| what | before (issue 16) | now | goal |", "|---|---|---|---|"]
+    for (what, before, goal), now in zip(BEFORE_AND_GOALS, issue_figures(benches), strict=True):
+        lines.append(f"| {what} | {before} | {now or 'not measured in this run'} | {goal} |")
+    return "\n".join(lines)
 
 
 def render_table(benches: list[Bench]) -> str:
@@ -380,7 +459,8 @@ def main() -> None:
         raise SystemExit(130) from None
     finally:
         redis_server.stop()
-    table = render_table(benches)
+    table = render_table(benches) + "\n\nIssue 16's figures, before and now:\n\n"
+    table += render_issue_table(benches)
     print("\n===== results")
     print(table)
     write_results(benches, table, command, started)
