@@ -1,11 +1,15 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from boards import screens
 from boards.as_code import admin_pages
+from boards.messages import BoardMessage
 from boards.models import WEEKDAYS, Board, KioskToken, PlaylistEntry, QueueThreshold
 from boards.screen_commands import reload_all_screens, reload_screens, unlink_screen
 
@@ -48,6 +52,8 @@ class BoardAdmin(admin.ModelAdmin):
     filter_horizontal = ("supervisors",)
     # The alerts app adds its rules (alerts/admin.py).
     inlines = [QueueThresholdInline, KioskTokenInline]
+    # Read-only, not an inline: supervisors post and withdraw them on their page.
+    readonly_fields = ("messages_to_the_floor",)
     form = BoardForm
     actions = ["reload_board_screens", "export_yaml"]
     change_list_template = "admin/boards/board/change_list.html"
@@ -65,6 +71,29 @@ class BoardAdmin(admin.ModelAdmin):
     def reload_board_screens(self, request: HttpRequest, queryset) -> None:
         reload_all_screens(board_ids=list(queryset.values_list("pk", flat=True)))
         messages.success(request, "Those screens reload within a few seconds.")
+
+    @admin.display(description="Messages to the floor")
+    def messages_to_the_floor(self, board: Board) -> str:
+        if board.pk is None:
+            return "none yet"
+        zone, now = ZoneInfo(board.account.time_zone), timezone.now()
+        rows = format_html_join(
+            "",
+            '<li>{} <span class="quiet">({}, {}, {})</span></li>',
+            (
+                (
+                    m.text,
+                    m.author or "someone",
+                    f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
+                    m.status_at(now),
+                )
+                for m in board.messages.select_related("author")[:10]
+            ),
+        )
+        listing = reverse("admin:boards_boardmessage_changelist") + f"?board__id__exact={board.pk}"
+        return format_html(
+            '<ul>{}</ul><a href="{}">All of this board\'s messages</a>', rows, listing
+        )
 
     @admin.display(description="Pages")
     def links(self, board: Board) -> str:
@@ -175,3 +204,19 @@ class KioskTokenAdmin(admin.ModelAdmin):
             token.revoke()
             unlink_screen(token.pk)
         messages.success(request, "Revoked. Those screens show “unlinked” within seconds.")
+
+
+@admin.register(BoardMessage)
+class BoardMessageAdmin(admin.ModelAdmin):
+    """Messages to the floor, read-only: posted and withdrawn on the supervisor page."""
+
+    list_display = ("text", "board", "author", "created_at", "expires_at", "withdrawn_at")
+    list_filter = ("board",)
+    list_select_related = ("board", "author")
+    search_fields = ("text",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

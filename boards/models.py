@@ -84,6 +84,11 @@ class Board(models.Model):
         help_text="Also give the staffing forecast (calls per hour, handle time, agents needed "
         "and online, predicted service level) in the public JSON. Needs webhooks.",
     )
+    public_shows_messages = models.BooleanField(
+        default=False,
+        help_text="Also show the supervisors' messages to the floor on the public status page "
+        "(they always show on the TVs and supervisor pages).",
+    )
     leaderboard_size = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(20)],
@@ -262,3 +267,7 @@ class PlaylistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} for {self.seconds} s"
+
+
+# Messages to the floor live in their own module; imported here so Django registers them.
+from boards.messages import BoardMessage  # noqa: E402, F401

@@ -6,7 +6,7 @@ boards/view_models.py. Everything an audience must not see is left out here, as 
 all, TV views no phone numbers, supervisor views masked numbers (admins get them whole).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from boards import queue_figures
 from boards.audience import Audience
@@ -18,6 +18,8 @@ from boards.view_models import (
     BoardView,
     CallView,
     Level,
+    MessageView,
+    OnScreen,
     QueueView,
     Sparkline,
 )
@@ -39,10 +41,12 @@ class Extras:
 
     `queue_series`: per queue, its available agents over the last 2 h (supervisor sparklines).
     `alert_history`: the board's latest alerts, newest first (supervisor and admin).
+    `on_screen`: its active messages to the floor (boards/messages.py), as read at a time.
     """
 
     queue_series: dict[int, list[int]] = field(default_factory=dict)
     alert_history: tuple[AlertHistoryRow, ...] = ()
+    on_screen: OnScreen = field(default_factory=OnScreen)
 
 
 NO_EXTRAS = Extras()
@@ -176,6 +180,14 @@ def queue_alerts(
     }
 
 
+def shown_messages(on_screen: OnScreen, audience: Audience) -> tuple[MessageView, ...]:
+    """The messages still up at the time they were read; for the public only where the
+    board opts in."""
+    if audience.is_public and not on_screen.public:
+        return ()
+    return tuple(m for m in on_screen.messages if m.is_active_at(on_screen.as_of))
+
+
 def board_view(
     board: BoardSettings,
     stored: StoredSnapshot | None,
@@ -183,11 +195,13 @@ def board_view(
     extras: Extras = NO_EXTRAS,
 ) -> BoardView:
     history = tuple(extras.alert_history) if audience.sees_detail else None
+    messages = shown_messages(extras.on_screen, audience)
     if stored is None:
         no_agents = () if audience.sees_agents else None
-        return BoardView(
+        waiting = BoardView(
             board, audience, 0, None, False, None, None, (), no_agents, None, None, history
         )
+        return replace(waiting, messages=messages)
     snapshot = stored.snapshot
     queues = visible_queues(board, snapshot.queues)
     names = {a.id: agent_name(a) for a in snapshot.agents}
@@ -226,4 +240,5 @@ def board_view(
         alert_history=history,
         leaderboard=leaders,
         window_minutes=board.service_window_minutes,
+        messages=messages,
     )

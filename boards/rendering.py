@@ -23,7 +23,7 @@ BODY_TEMPLATE = "boards/_body.html"
 
 @dataclass(frozen=True)
 class Fragment:
-    kind: str  # status, today, leaderboard, queue, agent, history, detail: where it goes
+    kind: str  # status, messages, today, leaderboard, queue, agent, history, detail: where
     id: str
     html: str
 
@@ -64,6 +64,8 @@ def _fragment(kind: str, id_: str, template: str, **context: object) -> Fragment
 def render_fragments(view: BoardView) -> tuple[Fragment, ...]:
     fragments = [
         _fragment("status", "board-status", "status", view=view),
+        # Always there (hidden while empty): a message posted or gone is one fragment's swap.
+        _fragment("messages", "board-messages", "messages", view=view),
         _fragment("today", "today-total", "today", view=view),
     ]
     if view.board.leaderboard_size and view.agents is not None:
@@ -96,6 +98,7 @@ def render_board(view: BoardView) -> RenderedBoard:
     context = {
         "view": view,
         "status": _placed(fragments, "status")[0],
+        "banner": _placed(fragments, "messages")[0],
         "today": _placed(fragments, "today")[0],
         "leaderboard": next(iter(_placed(fragments, "leaderboard")), ""),
         "queues": _placed(fragments, "queue"),

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from boards import public_api, reports, views
+from boards import message_views, public_api, reports, views
 
 urlpatterns = [
     path("boards/", views.index, name="board-index"),
     path("boards/<slug:slug>/", views.supervisor, name="board-supervisor"),
     path("boards/<slug:slug>/report.csv", reports.report_csv, name="board-report"),
     path("boards/<slug:slug>/intervals/", reports.intervals, name="board-intervals"),
+    path("boards/<slug:slug>/messages/", message_views.messages_panel, name="board-messages"),
+    path(
+        "boards/<slug:slug>/messages/<int:message_id>/withdraw",
+        message_views.withdraw_message,
+        name="board-message-withdraw",
+    ),
     path("tv/<str:token>/", views.tv, name="board-tv"),
     path("status/<slug:slug>.json", public_api.public_json, name="board-status-json"),
     path("status/<slug:slug>/", views.public_status, name="board-status"),

@@ -116,6 +116,28 @@ class AlertHistoryRow:
 
 
 @dataclass(frozen=True)
+class MessageView:
+    """A message to the floor as the banner shows it (boards/messages.py): no author."""
+
+    id: int
+    text: str
+    posted_at: float
+    expires_at: float | None  # None: until withdrawn
+
+    def is_active_at(self, now: float) -> bool:
+        return self.expires_at is None or self.expires_at > now
+
+
+@dataclass(frozen=True)
+class OnScreen:
+    """A board's active messages as read at `as_of`, and whether its public page shows them."""
+
+    messages: tuple[MessageView, ...] = ()
+    public: bool = False
+    as_of: float = 0.0
+
+
+@dataclass(frozen=True)
 class Waiting:
     """Calls waiting in a queue now."""
 
@@ -242,6 +264,7 @@ class BoardView(_AgainstTarget):
     alert_history: tuple[AlertHistoryRow, ...] | None = None
     leaderboard: tuple[LeaderRow, ...] = ()
     window_minutes: int = 30  # the board's rolling window
+    messages: tuple[MessageView, ...] = ()  # to the floor, newest first; the banner
 
     @property
     def service(self) -> ServiceLevel | None:

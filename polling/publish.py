@@ -15,7 +15,7 @@ import time
 from channels.layers import get_channel_layer
 
 from alerts.history import recent_alerts
-from boards import public_cache
+from boards import messages, public_cache
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import (
@@ -54,7 +54,11 @@ def queue_series(account_id: int, stored: StoredSnapshot) -> dict[int, list[int]
 
 
 def extras_of(board: BoardSettings, series: dict[int, list[int]]) -> Extras:
-    return Extras(queue_series=series, alert_history=recent_alerts(board.id))
+    return Extras(
+        queue_series=series,
+        alert_history=recent_alerts(board.id),
+        on_screen=messages.shown_on(board.id, time.time()),
+    )
 
 
 def render_feed(

@@ -4,6 +4,8 @@
 - An alert was acknowledged: its overlay is pushed at once.
 - A board, one of its thresholds, or its account changed: its feeds are rendered anew by a
   worker and its screens reconnect into them (polling/publish.py).
+- A message to the floor was posted, withdrawn or deleted: the same, and a posted message's
+  expiry is scheduled, to take it off the screens on time.
 
 Connected in PollingConfig.ready(). Board changes act on commit, once per board and
 transaction (an admin save of a board and its inlines is one refresh): the worker reads them
@@ -17,6 +19,7 @@ from django.dispatch import receiver
 from accounts.models import Voice360Account
 from alerts.signals import alert_acknowledged
 from boards import public_cache
+from boards.messages import BoardMessage
 from boards.models import Board, QueueThreshold
 from polling import early, tasks
 from webhooks.signals import upstream_changed
@@ -65,6 +68,22 @@ def board_changed(sender: type, instance: Board, **kwargs: object) -> None:
 def threshold_changed(sender: type, instance: QueueThreshold, **kwargs: object) -> None:
     if not kwargs.get("raw"):
         refresh_board_on_commit(instance.board_id)
+
+
+@receiver([post_save, post_delete], sender=BoardMessage, dispatch_uid="polling-message")
+def message_changed(sender: type, instance: BoardMessage, **kwargs: object) -> None:
+    """Why a refresh (FeedReset) and not `publish_account`: a feed's version is its
+    account's snapshot version, which a message does not move, and viewers drop an update
+    that is not newer than what they hold (live/fanout.py); a reconnect takes the new render
+    whole."""
+    if kwargs.get("raw"):
+        return
+    refresh_board_on_commit(instance.board_id)
+    if kwargs.get("created") and instance.expires_at is not None:
+        message_id, expires_at = instance.pk, instance.expires_at
+        transaction.on_commit(
+            lambda: tasks.send_message_expiry(message_id, expires_at), robust=True
+        )
 
 
 @receiver(post_save, sender=Voice360Account, dispatch_uid="polling-account-changed")

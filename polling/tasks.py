@@ -1,8 +1,18 @@
 """Celery tasks of the polling engine. Beat runs `dispatch_due_polls` every second."""
 
-from celery import shared_task
+from datetime import datetime
 
+from celery import shared_task
+from django.utils import timezone
+
+from boards.messages import BoardMessage
 from polling import dispatcher, early, poller, publish, writer
+from wallboard.redis import get_redis
+
+# Celery on Redis hands an ETA task to another worker again after the broker's visibility
+# timeout (an hour by default) while the first still holds it: an 8 h expiry could run many
+# times at once. The first run claims the message's expiry in Redis; the others do nothing.
+EXPIRY_CLAIM_SECONDS = 24 * 3600
 
 
 def send_poll(account_id: int, expires: float, countdown: float) -> None:
@@ -45,6 +55,26 @@ def refresh_overlay(account_id: int, attempt: int = 0) -> str:
 def refresh_board(board_id: int) -> None:
     """A board was edited or deleted: render it anew, then reconnect its screens."""
     publish.refresh_board(board_id)
+
+
+def send_message_expiry(message_id: int, expires_at: datetime) -> None:
+    message_expired.apply_async((message_id,), eta=expires_at)
+
+
+@shared_task(ignore_result=True)
+def message_expired(message_id: int) -> bool:
+    """A message's time is up: its board's screens drop it (a publish on the way did
+    already, or not: the snapshot may not have changed since). True when it refreshed."""
+    message = BoardMessage.objects.filter(pk=message_id).first()
+    if message is None or message.withdrawn_at is not None or message.expires_at is None:
+        return False  # deleting or withdrawing it refreshed the board then
+    if message.expires_at > timezone.now():
+        send_message_expiry(message_id, message.expires_at)  # early (a clock moved): again
+        return False
+    if not get_redis().set(f"wb:message:expired:{message_id}", 1, nx=True, ex=EXPIRY_CLAIM_SECONDS):
+        return False
+    publish.refresh_board(message.board_id)
+    return True
 
 
 def _again_if_busy(task, account_id: int, attempt: int, outcome: str) -> None:

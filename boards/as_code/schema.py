@@ -37,6 +37,7 @@ BOARD_FIELDS = (
     _field(BOARD, "public_shows_today", boolean),
     _field(BOARD, "public_shows_service_level", boolean),
     _field(BOARD, "public_shows_forecast", boolean),
+    _field(BOARD, "public_shows_messages", boolean),
     _field(BOARD, "opens_at", optional(time)),
     _field(BOARD, "closes_at", optional(time)),
     _field(BOARD, "business_days", list_of(integer)),

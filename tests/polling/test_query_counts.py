@@ -17,11 +17,14 @@ from tests.webhooks.helpers import TOKEN, payload, post
 # change saves a query; raising one is a decision, with its reason in the commit.
 BUDGET = {
     # account (+ its zone), targets, today's events (+ whether any), rules, alerts, boards,
-    # thresholds, alert history
-    "first poll (changed, renders every feed)": 10,
+    # thresholds, alert history, messages to the floor (2026-12-03: +1, one query per board
+    # and render, read only when rendering)
+    "first poll (changed, renders every feed)": 11,
     # the account, the alert rules and open alerts: every 2 s per account (issue 16: cache)
     "poll, nothing changed": 3,
-    "poll after a change": 6,  # + the boards, thresholds and alert history of the render
+    # + the boards, thresholds, alert history and messages of the render (2026-12-03: +1,
+    # the messages to the floor)
+    "poll after a change": 7,
     "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
     "TV page": 5,  # token, last seen, playlist, board, thresholds
     "supervisor page": 5,  # session, user, board, membership, thresholds
