@@ -22,7 +22,7 @@ import json
 import logging
 import re
 import time
-from functools import cache
+from functools import cache, lru_cache
 
 import redis
 import redis.asyncio as aioredis
@@ -101,13 +101,17 @@ def _is_secure(scope: dict) -> bool:
     return scope.get("scheme") == "https"
 
 
-@cache
+@lru_cache(maxsize=256)  # bounded: the Host header is the client's to choose
 def _host_allowed(host: str) -> bool:
     domain, _port = split_domain_port(host)
     allowed = settings.ALLOWED_HOSTS
     if settings.DEBUG and not allowed:
         allowed = [".localhost", "127.0.0.1", "[::1]"]
     return bool(domain) and validate_host(domain, allowed)
+
+
+def _blank(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
 
 
 @cache
@@ -117,8 +121,8 @@ def security_headers(kind: str, secure: bool) -> tuple[tuple[bytes, bytes], ...]
     request.method, request.path = "GET", "/status/"
     request.path_info = request.path
     request.is_secure = lambda: secure
-    view = embeddable(lambda _request: HttpResponse()) if kind == "page" else HttpResponse
-    response = view(request) if kind == "page" else view()
+    view = embeddable(_blank) if kind == "page" else _blank
+    response = view(request)
     keep = lambda r: response  # noqa: E731 (the middleware wants a get_response)
     for middleware in (XFrameOptionsMiddleware, CSPMiddleware, SecurityMiddleware):
         middleware(keep).process_response(request, response)
