@@ -6,6 +6,7 @@
   worker and its screens reconnect into them (polling/publish.py).
 - A message to the floor was posted, withdrawn or deleted: the same, and a posted message's
   expiry is scheduled, to take it off the screens on time.
+- An account was saved or deleted: the dispatchers plan anew at their next tick.
 
 Connected in PollingConfig.ready(). Board changes act on commit, once per board and
 transaction (an admin save of a board and its inlines is one refresh): the worker reads them
@@ -21,7 +22,7 @@ from alerts.signals import alert_acknowledged
 from boards import public_cache
 from boards.messages import BoardMessage
 from boards.models import Board, QueueThreshold
-from polling import early, tasks
+from polling import early, targets, tasks
 from webhooks.signals import upstream_changed
 
 
@@ -70,6 +71,11 @@ def threshold_changed(sender: type, instance: QueueThreshold, **kwargs: object) 
         refresh_board_on_commit(instance.board_id)
 
 
+@receiver(post_delete, sender=Voice360Account, dispatch_uid="polling-account-deleted")
+def account_deleted(sender: type, instance: Voice360Account, **kwargs: object) -> None:
+    transaction.on_commit(targets.accounts_changed, robust=True)
+
+
 @receiver([post_save, post_delete], sender=BoardMessage, dispatch_uid="polling-message")
 def message_changed(sender: type, instance: BoardMessage, **kwargs: object) -> None:
     """Why a refresh (FeedReset) and not `publish_account`: a feed's version is its
@@ -88,8 +94,10 @@ def message_changed(sender: type, instance: BoardMessage, **kwargs: object) -> N
 
 @receiver(post_save, sender=Voice360Account, dispatch_uid="polling-account-changed")
 def account_changed(sender: type, instance: Voice360Account, **kwargs: object) -> None:
-    """Enabled, disabled, another interval (the boards' staleness limit): its boards anew."""
+    """Enabled, disabled, another interval (the boards' staleness limit): its boards anew,
+    and the dispatchers' plan (polling/dispatcher.py)."""
     if kwargs.get("raw"):
         return
+    transaction.on_commit(targets.accounts_changed, robust=True)
     for board_id in instance.boards.values_list("pk", flat=True):
         refresh_board_on_commit(board_id)
