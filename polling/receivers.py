@@ -4,8 +4,9 @@
 - An alert was acknowledged: its overlay is pushed at once.
 - A board, one of its thresholds, or its account changed: its feeds are rendered anew by a
   worker and its screens reconnect into them (polling/publish.py).
-- A message to the floor was posted, withdrawn or deleted: the same, and a posted message's
-  expiry is scheduled, to take it off the screens on time.
+- A message to the floor was posted, withdrawn or deleted: its board's screens get it as a
+  diff (polling/repaint.py), and a posted message's expiry is scheduled, to take it off the
+  screens on time.
 - An account was saved or deleted: the dispatchers plan anew at their next tick.
 
 Connected in PollingConfig.ready(). Board changes act on commit, once per board and
@@ -76,15 +77,27 @@ def account_deleted(sender: type, instance: Voice360Account, **kwargs: object) -
     transaction.on_commit(targets.accounts_changed, robust=True)
 
 
+class RepaintBoard:
+    """An on-commit callback: the board's screens get its messages as a diff (the account's
+    id read now, as the board may be going with them)."""
+
+    def __init__(self, board_id: int) -> None:
+        self.board_id = board_id
+
+    def __call__(self) -> None:
+        boards = Board.objects.filter(pk=self.board_id)
+        account_id = boards.values_list("account__account_id", flat=True).first()
+        if account_id is not None:
+            tasks.repaint_account.delay(account_id)
+
+
 @receiver([post_save, post_delete], sender=BoardMessage, dispatch_uid="polling-message")
 def message_changed(sender: type, instance: BoardMessage, **kwargs: object) -> None:
-    """Why a refresh (FeedReset) and not `publish_account`: a feed's version is its
-    account's snapshot version, which a message does not move, and viewers drop an update
-    that is not newer than what they hold (live/fanout.py); a reconnect takes the new render
-    whole."""
+    """Not a board refresh (FeedReset): its screens would reconnect for one banner
+    (polling/repaint.py says why a plain publish is not enough either)."""
     if kwargs.get("raw"):
         return
-    refresh_board_on_commit(instance.board_id)
+    transaction.on_commit(RepaintBoard(instance.board_id), robust=True)
     if kwargs.get("created") and instance.expires_at is not None:
         message_id, expires_at = instance.pk, instance.expires_at
         transaction.on_commit(

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from boards.messages import BoardMessage
-from polling import dispatcher, early, poller, publish, writer
+from polling import dispatcher, early, poller, publish, repaint, writer
 from wallboard.redis import get_redis
 
 # Celery on Redis hands an ETA task to another worker again after the broker's visibility
@@ -65,7 +65,7 @@ def send_message_expiry(message_id: int, expires_at: datetime) -> None:
 def message_expired(message_id: int) -> bool:
     """A message's time is up: its board's screens drop it (a publish on the way did
     already, or not: the snapshot may not have changed since). True when it refreshed."""
-    message = BoardMessage.objects.filter(pk=message_id).first()
+    message = BoardMessage.objects.select_related("board__account").filter(pk=message_id).first()
     if message is None or message.withdrawn_at is not None or message.expires_at is None:
         return False  # deleting or withdrawing it refreshed the board then
     if message.expires_at > timezone.now():
@@ -73,8 +73,17 @@ def message_expired(message_id: int) -> bool:
         return False
     if not get_redis().set(f"wb:message:expired:{message_id}", 1, nx=True, ex=EXPIRY_CLAIM_SECONDS):
         return False
-    publish.refresh_board(message.board_id)
+    repaint_account(message.board.account.account_id)
     return True
+
+
+@shared_task(ignore_result=True)
+def repaint_account(account_id: int, attempt: int = 0) -> str:
+    """A message to the floor posted, withdrawn or expired: the account's screens get it as
+    a diff, without reconnecting (polling/repaint.py)."""
+    outcome = repaint.repaint(account_id, poller.lock_ttl())
+    _again_if_busy(repaint_account, account_id, attempt, outcome)
+    return outcome
 
 
 def _again_if_busy(task, account_id: int, attempt: int, outcome: str) -> None:

@@ -2,6 +2,7 @@
 the banner in each audience's render, who may post and withdraw, and the refresh that takes
 a message to the screens and off them on time."""
 
+import asyncio
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,17 +14,18 @@ from django.db import transaction
 from django.test import Client
 
 from boards.audience import Audience
-from boards.feeds import read_render
+from boards.feeds import FeedUpdate, feed_group, read_render
 from boards.messages import BoardMessage, shown_on
 from boards.models import Board
 from boards.presenters import Extras, board_view
 from boards.rendering import render_board
 from boards.view_models import MessageView, OnScreen
-from polling import publish, tasks
+from polling import publish, repaint, schedule, tasks
 from snapshots import store
 from snapshots.models import Snapshot
 from tests.boards.factories import NOW, agent, queue, settings, stored
 from tests.polling.helpers import add_account
+from tests.polling.test_poller import Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -182,11 +184,13 @@ def test_the_banner_is_one_fragment_whether_or_not_there_is_a_message():
 # --- through the worker: posted, withdrawn, expired -----------------------------------------
 
 
-def snapshot_stored() -> None:
+def snapshot_stored() -> int:
     snapshot = Snapshot(
         account_id=61, source="key", agents=[agent(1, "Ada Byron")], queues=[queue(100134, "S")]
     )
     store.write_snapshot(61, snapshot, time.time(), expected_version=0, changed=True)
+    publish.publish_account(61)
+    return store.read_snapshot(61).version
 
 
 def post(board: Board, author, text: str, minutes: int = 60) -> BoardMessage:
@@ -200,27 +204,55 @@ def test_the_worker_renders_a_posted_message_into_the_board_and_withdraws_it(boa
     Board.objects.filter(pk=board.pk).update(is_public=True)
     snapshot_stored()
     message = post(board, sam, HOSTILE)
-    publish.refresh_board(board.pk)
+    assert tasks.repaint_account(61) == "overlay"
     for audience in ("tv", "supervisor", "admin"):
         assert ESCAPED in banner(read_render(board.pk, audience).body), audience
     assert ESCAPED not in read_render(board.pk, "public").body
     message.withdraw(sam)
-    publish.refresh_board(board.pk)
+    tasks.repaint_account(61)
     assert ESCAPED not in read_render(board.pk, "tv").body
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_open_screens_get_the_banner_as_one_fragment_of_a_newer_version(board, sam):
+    """A diff the viewers take (base: the version they hold), not a reconnect of them all."""
+    version = await asyncio.to_thread(snapshot_stored)
+    await asyncio.to_thread(post, board, sam, "Huddle at 15:00")
+    async with Subscriber(feed_group(board.pk, "tv")) as subscriber:
+        await asyncio.to_thread(tasks.repaint_account, 61)
+        await subscriber.wait_for(1, seconds=5)
+    (message,) = subscriber.messages
+    update = FeedUpdate.from_message(message)
+    assert (update.base, update.version) == (version, version + 1)
+    assert update.html.strip().startswith('<section id="board-messages"')
+    assert "Huddle at 15:00" in update.html and 'id="queue-100134"' not in update.html
+    stored_now = store.read_snapshot(61)
+    assert stored_now.version == version + 1 and stored_now.snapshot.agents[0].id == 1
+
+
+def test_a_repaint_waits_for_the_poll_in_flight_and_needs_a_snapshot(board):
+    assert repaint.repaint(61, 5) == "gone"  # no snapshot: the first poll renders it all
+    snapshot_stored()
+    token = schedule.acquire_lock(61, 5)
+    try:
+        assert repaint.repaint(61, 5) == "busy"  # the task tries again shortly
+    finally:
+        schedule.release_lock(61, token)
+    assert repaint.repaint(61, 5) == "overlay"
 
 
 def test_the_public_render_carries_it_once_the_board_opts_in(board, sam):
     Board.objects.filter(pk=board.pk).update(is_public=True, public_shows_messages=True)
     snapshot_stored()
     post(board, sam, "Back at 14:00")
-    publish.refresh_board(board.pk)
+    tasks.repaint_account(61)
     assert "Back at 14:00" in banner(read_render(board.pk, "public").body)
 
 
 def test_its_expiry_takes_it_off_the_screens_once(board, sam):
     snapshot_stored()
     message = post(board, sam, "Huddle", 15)
-    publish.refresh_board(board.pk)
+    tasks.repaint_account(61)
     assert "Huddle" in read_render(board.pk, "tv").body
     assert tasks.message_expired(message.pk) is False  # not due yet: nothing refreshed
     past = datetime.now(UTC) - timedelta(minutes=16)
@@ -233,21 +265,22 @@ def test_its_expiry_takes_it_off_the_screens_once(board, sam):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_posting_refreshes_the_board_on_commit_and_schedules_its_expiry(board, sam, redis_client):
+def test_posting_repaints_the_board_on_commit_and_schedules_its_expiry(board, sam, redis_client):
     redis_client.delete("celery")
     with transaction.atomic():
         message = post(board, sam, "Huddle", 30)
         assert redis_client.lrange("celery", 0, -1) == []  # nothing before the commit
     sent = [json.loads(raw)["headers"] for raw in redis_client.lrange("celery", 0, -1)]
     tasks_sent = {h["task"]: h for h in sent}
-    assert tasks_sent["polling.tasks.refresh_board"]["argsrepr"] == f"({board.pk},)"
+    assert set(tasks_sent) == {"polling.tasks.repaint_account", "polling.tasks.message_expired"}
+    assert tasks_sent["polling.tasks.repaint_account"]["argsrepr"] == "(61,)"
     expiry = tasks_sent["polling.tasks.message_expired"]
     assert expiry["argsrepr"] == f"({message.pk},)"
     assert datetime.fromisoformat(expiry["eta"]) == message.expires_at
     redis_client.delete("celery")
     message.withdraw(sam)
     sent = [json.loads(raw)["headers"]["task"] for raw in redis_client.lrange("celery", 0, -1)]
-    assert sent == ["polling.tasks.refresh_board"]
+    assert sent == ["polling.tasks.repaint_account"]
 
 
 def test_the_boards_admin_page_lists_its_messages_escaped(board, sam):
