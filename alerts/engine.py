@@ -1,7 +1,8 @@
 """Alert rules judged against each snapshot (polling/overlay.py calls `evaluate` every poll).
 
-Two queries a poll whatever happens (the account's enabled rules, its open events); writes
-only when something fires, clears or is announced. Each write is safe against another worker
+One query a poll whatever happens (the account's open events; its enabled rules come from
+alerts/rule_cache.py, read again only after a change); writes only when something fires,
+clears or is announced. Each write is safe against another worker
 judging the same account at the same moment: opening relies on the one-open-event
 constraint (the loser takes the winner's row), closing and announcing are conditional
 updates, so a notification is sent once.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from alerts import rule_cache
 from alerts.models import AlertEvent, AlertRule, RuleKind
 from boards import queue_figures
 from snapshots.models import ActiveAlert, QueueState, QueueToday, Snapshot, TodayCounts
@@ -39,11 +41,7 @@ UNKNOWN = None
 
 def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAlert]:
     """The alerts of the account's boards that are breached in `snapshot` at `now`."""
-    rules = list(
-        AlertRule.objects.filter(board__account__account_id=account_id, enabled=True)
-        .select_related("board__account")
-        .order_by("board_id", "pk")
-    )
+    rules = rule_cache.enabled_rules(account_id)
     open_events = _open_events(account_id)
     at = dt.datetime.fromtimestamp(now, tz=dt.UTC)
     queues = {q.id: q for q in snapshot.queues}

@@ -1,18 +1,21 @@
-"""The dispatcher: one frequent beat tick that sends a poll task for each account that is due.
+"""The dispatcher: one frequent beat tick that sends the workers the accounts that are due.
 
-Each tick claims the due accounts atomically, so duplicate beats never double a poll. Each
-poll task expires after one effective interval: a task that could not start in time is
-dropped, not run late. The plan the claims follow (the enabled accounts, published for the
-workers; every account's effective interval within the rate budget, visible in
-`wb:poll:effective_interval`) costs a few Redis round trips per account, so a process makes
-it anew only every PLAN_EVERY_SECONDS, or at the next tick after an account changed (the
-targets' generation moved, polling/targets.py); the polls themselves check the budget as
-they go.
+Each tick claims the due accounts atomically, so duplicate beats never double a poll, and
+sends them to the workers as one task (polling/tasks.py `poll_due_accounts`): the tick's
+polls share its cost to the broker. The task expires after the shortest effective
+interval among them: a task that could not start in time is dropped, not run late, and its
+accounts are claimed again when their lease ends (their interval + 5 s).
+
+The plan the claims follow (the enabled accounts, published for the workers; every
+account's effective interval within the rate budget, visible in `wb:poll:effective_interval`)
+costs a few Redis round trips per account, so a process makes it anew only every
+PLAN_EVERY_SECONDS, or at the next tick after an account changed (the targets' generation
+moved, polling/targets.py); the polls themselves check the budget as they go.
 """
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from polling import budget, public_fallback, queue_config, schedule, targets
 from polling.targets import PollTarget, enabled_targets, publish_targets
@@ -24,8 +27,14 @@ PLAN_EVERY_SECONDS = 10.0
 # This process's last plan: when (monotonic), for which generation of the targets.
 _plan: dict[str, Any] = {"at": None, "generation": None, "intervals": {}}
 
-# (account id, expires in seconds, countdown in seconds)
-Enqueue = Callable[[int, float, float], None]
+
+class Claim(NamedTuple):
+    account_id: int
+    expires: float  # seconds from now
+    wait: float  # seconds from now until the poll is due
+
+
+Enqueue = Callable[[list[Claim]], None]
 
 
 def planned_account(target: PollTarget, now: float) -> budget.PlannedAccount:
@@ -73,13 +82,14 @@ def forget_plan() -> None:
 def dispatch(enqueue: Enqueue) -> list[int]:
     """One tick. Returns the account ids it sent a poll for."""
     intervals = current_plan()
-    claimed = []
+    claims = []
     lease = max(intervals.values(), default=1.0) + 5
     for account_id, wait in schedule.claim_due(lease=lease, lookahead=TICK_SECONDS):
         if account_id not in intervals:
             continue
         # Claimed accounts start their next lease now; the task re-leases when it starts.
         schedule.reschedule(account_id, time.time() + wait + intervals[account_id] + 5)
-        enqueue(account_id, wait + max(1.0, intervals[account_id]), wait)
-        claimed.append(account_id)
-    return claimed
+        claims.append(Claim(account_id, wait + max(1.0, intervals[account_id]), wait))
+    if claims:
+        enqueue(claims)
+    return [c.account_id for c in claims]

@@ -1,9 +1,12 @@
 """One poll of one account: read the API within the budget, then hand it to the writer.
 
-`poll_account()` is what the Celery task runs. It holds the account's lock for the whole
-poll, so a slow poll, a redelivered task or a second dispatcher never overlaps it, and it
-always leaves the account rescheduled (at its interval, after a backoff, or after the
-budget's wait). HTTP and channel-layer I/O run on the process's one event loop (runtime).
+`poll_due()` is what the scheduled polls' Celery task runs: the accounts one dispatcher
+tick claimed, each at its time, their API reads together on the process's loop.
+`poll_account()` is one poll (an early poll, asked for by a webhook; tests). Each poll holds
+the account's lock from its start to its finish, so a slow poll, a redelivered task or a
+second dispatcher never overlaps it, and always leaves the account rescheduled (at its
+interval, after a backoff, or after the budget's wait). HTTP and channel-layer I/O run on
+the process's one event loop (runtime).
 """
 
 import asyncio
@@ -15,13 +18,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
-from polling import budget, metrics, public_fallback, queue_config, schedule, writer
+from polling import api_reads, budget, metrics, public_fallback, schedule, writer
 from polling.outcome import Outcome, PollResult
 from polling.public_fallback import Route
 from polling.targets import PollTarget, load_target
 from snapshots import normalize, store, watchers
 from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
-from voice360.models import Agent, Fetched, QueueAvailability, RateLimit
+from voice360.models import Agent, Fetched, QueueAvailability
 from wallboard import runtime
 
 logger = logging.getLogger(__name__)
@@ -41,53 +44,146 @@ def lock_ttl() -> float:
     return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
 
 
+@dataclass
+class _Running:
+    """One poll between its start (the account's lock taken) and its finish."""
+
+    account_id: int
+    target: PollTarget
+    token: str
+    started: float
+    early: bool
+    regular_due: float | None
+    result: PollResult
+    mode: str = "-"
+
+
+def _start(account_id: int, early: bool, started: float, wait: float = 0.0):
+    """The account's lock, and the dispatchers kept off it: a _Running, or the PollResult of
+    a poll that does not happen (the account is gone, or another poll holds it)."""
+    target = load_target(account_id)
+    if target is None:
+        return PollResult(Outcome.GONE, 0.0)
+    token = schedule.acquire_lock(account_id, lock_ttl() + wait)
+    if token is None:
+        metrics.count_poll(Outcome.BUSY)
+        return PollResult(Outcome.BUSY, 0.0)
+    regular_due = schedule.due_at(account_id) if early else None
+    result = PollResult(Outcome.FAILED, started + target.interval)
+    running = _Running(account_id, target, token, started, early, regular_due, result)
+    # Keep dispatchers off this account while it runs, however long that takes.
+    schedule.reschedule(account_id, started + lock_ttl())
+    return running
+
+
+def _finish(running: _Running) -> None:
+    """The account rescheduled and its lock released, whatever happened; the poll logged."""
+    account_id, result = running.account_id, running.result
+    schedule.reschedule(account_id, result.next_due)
+    schedule.release_lock(account_id, running.token)
+    finished = time.time()
+    duration = max(0.0, finished - running.started)
+    store.record_poll(account_id, running.started, finished, result.outcome)
+    metrics.count_poll(result.outcome, duration)
+    logger.info(
+        "poll account=%s mode=%s early=%d outcome=%s duration_ms=%.0f version=%s",
+        account_id,
+        running.mode,
+        running.early,
+        result.outcome,
+        duration * 1000,
+        "-" if result.version is None else result.version,
+    )
+
+
+def _crash(running: _Running, exc: Exception) -> None:
+    # Whatever it was, the account's health says so ("Current error" on its boards and
+    # admin page) and the account stays on its schedule, backed off.
+    logger.exception("poll crashed account=%s mode=%s", running.account_id, running.mode)
+    running.result = _crashed(running.account_id, exc, running.target.interval)
+
+
 @sensitive_variables("plan")
 def poll_account(account_id: int, early: bool = False, now: float | None = None) -> PollResult:
     """One poll. `early`: asked for by a webhook event, outside the schedule; it takes its
     requests from the early slice of the budget, and if there is no room it leaves the
     schedule as it was and only brings the overlay (today's counts, alerts) up to date.
     `now`: when the poll starts (tests pass a clock; the mode and the schedule follow it)."""
-    target = load_target(account_id)
-    if target is None:
-        return PollResult(Outcome.GONE, 0.0)
-    token = schedule.acquire_lock(account_id, lock_ttl())
-    if token is None:
-        metrics.count_poll(Outcome.BUSY)
-        return PollResult(Outcome.BUSY, 0.0)
-    started = time.time() if now is None else now
-    regular_due = schedule.due_at(account_id) if early else None
-    result = PollResult(Outcome.FAILED, started + target.interval)
-    mode = "-"
+    running = _start(account_id, early, time.time() if now is None else now)
+    if isinstance(running, PollResult):
+        return running
     try:
-        # Keep dispatchers off this account while it runs, however long that takes.
-        schedule.reschedule(account_id, started + lock_ttl())
-        plan = _plan(target, started, early)
-        mode = plan.route.mode.source
-        result = _poll(plan)
-        if result.outcome is Outcome.EARLY_DENIED:
-            result = writer.republish(account_id, result.outcome, regular_due or result.next_due)
+        plan = _plan(running.target, running.started, early)
+        running.mode = plan.route.mode.source
+        running.result = _poll(plan)
+        if running.result.outcome is Outcome.EARLY_DENIED:
+            running.result = writer.republish(
+                account_id, running.result.outcome, running.regular_due or running.result.next_due
+            )
     except Exception as exc:
-        # Whatever it was, the account's health says so ("Current error" on its boards and
-        # admin page) and the account stays on its schedule, backed off.
-        logger.exception("poll crashed account=%s mode=%s", account_id, mode)
-        result = _crashed(account_id, exc, target.interval)
+        _crash(running, exc)
     finally:
-        schedule.reschedule(account_id, result.next_due)
-        schedule.release_lock(account_id, token)
-        finished = time.time()
-        duration = finished - started
-        store.record_poll(account_id, started, finished, result.outcome)
-        metrics.count_poll(result.outcome, duration)
-        logger.info(
-            "poll account=%s mode=%s early=%d outcome=%s duration_ms=%.0f version=%s",
-            account_id,
-            mode,
-            early,
-            result.outcome,
-            duration * 1000,
-            "-" if result.version is None else result.version,
-        )
-    return result
+        _finish(running)
+    return running.result
+
+
+@sensitive_variables("plans")
+def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
+    """The scheduled polls of one dispatcher tick, in one task: each (account, wait) is
+    polled `wait` seconds from now, all their API reads at once on the process's loop, each
+    stored as it is read. What one poll costs the broker and the worker's main process is
+    paid once per tick, not once per account."""
+    now = time.time()
+    results: dict[int, PollResult] = {}
+    plans: dict[int, tuple[_Running, _Plan]] = {}
+    for account_id, wait in claims:
+        running = _start(account_id, False, now + wait, wait)
+        if isinstance(running, PollResult):
+            results[account_id] = running
+            continue
+        try:
+            plan = _plan(running.target, running.started)
+            running.mode = plan.route.mode.source
+            waiting = _budget_wait(plan)
+        except Exception as exc:
+            _crash(running, exc)
+            _finish(running)
+            results[account_id] = running.result
+            continue
+        if waiting is not None:
+            running.result = waiting
+            _finish(running)
+            results[account_id] = waiting
+        else:
+            plans[account_id] = (running, plan)
+    reads = runtime.run(_read_when_due([plan for _, plan in plans.values()])) if plans else []
+    for (running, plan), read in zip(plans.values(), reads, strict=True):
+        try:
+            if isinstance(read, Voice360Error):
+                running.result = _failed(plan, read)
+            elif isinstance(read, BaseException):
+                raise read
+            else:
+                running.result = _store(plan, *read)
+        except Exception as exc:
+            _crash(running, exc)
+        finally:
+            _finish(running)
+        results[running.account_id] = running.result
+    return [results[account_id] for account_id, _ in claims]
+
+
+async def _read_when_due(plans: list["_Plan"]) -> list:
+    """Each plan's (sent, agents, queues) read at its start time, or the exception it met."""
+
+    async def one(plan: _Plan):
+        await asyncio.sleep(max(0.0, plan.started - time.time()))
+        sent = time.time()
+        account_id, api_key = plan.target.account_id, plan.route.api_key
+        agents, queues = await api_reads.read_availability(account_id, api_key)
+        return sent, agents, queues
+
+    return await asyncio.gather(*(one(plan) for plan in plans), return_exceptions=True)
 
 
 def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
@@ -101,27 +197,53 @@ def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
 
 
 @sensitive_variables("plan", "route")
-def _poll(plan: _Plan) -> PollResult:
+def _budget_wait(plan: _Plan) -> PollResult | None:
+    """None when the budget has room for this poll's two requests now, else when to try."""
     route = plan.route
     if plan.early:
         if budget.acquire_early(route.bucket, 2, route.share) > 0:
             return PollResult(Outcome.EARLY_DENIED, plan.started + plan.interval)
-    else:
-        wait = budget.acquire(route.bucket, 2, route.share)
-        if wait > 0:
-            next_due = plan.started + wait + random.uniform(0, 0.25)
-            return PollResult(Outcome.BUDGET_WAIT, next_due)
-    account_id = plan.target.account_id
+        return None
+    wait = budget.acquire(route.bucket, 2, route.share)
+    if wait > 0:
+        return PollResult(Outcome.BUDGET_WAIT, plan.started + wait + random.uniform(0, 0.25))
+    return None
+
+
+@sensitive_variables("plan", "route")
+def _poll(plan: _Plan) -> PollResult:
+    waiting = _budget_wait(plan)
+    if waiting is not None:
+        return waiting
     try:
         sent = time.time()
-        agents, queues = runtime.run(_read_availability(account_id, route.api_key))
+        read = api_reads.read_availability(plan.target.account_id, plan.route.api_key)
+        agents, queues = runtime.run(read)
+    except Voice360Error as exc:
+        return _failed(plan, exc)
+    return _store(plan, sent, agents, queues)
+
+
+@sensitive_variables("plan", "route")
+def _store(
+    plan: _Plan,
+    sent: float,
+    agents: Fetched[list[Agent]],
+    queues: Fetched[list[QueueAvailability]],
+) -> PollResult:
+    """What the API answered, normalized and handed to the writer."""
+    route = plan.route
+    account_id = plan.target.account_id
+    try:
         # When the API read `call_seconds`, as near as we know: when its answer came (it
         # answers once it has read them; a slow answer mostly waited before it was read).
         # Not after the other answer, the Redis calls and the config refresh below: their
         # time would be missing from every new call's timer.
         fetched_at = sent + agents.elapsed_seconds
-        budget.observe(route.bucket, _lowest(agents.rate_limit, queues.rate_limit))
-        configs = _refresh_queue_config(plan, {q.pk for q in queues.data})
+        budget.observe(route.bucket, api_reads.lowest(agents.rate_limit, queues.rate_limit))
+        configs = api_reads.refresh_queue_config(
+            account_id, plan.route, plan.started, {q.pk for q in queues.data}
+        )
     except Voice360Error as exc:
         return _failed(plan, exc)
     snapshot = normalize.build_snapshot(
@@ -139,49 +261,6 @@ def _poll(plan: _Plan) -> PollResult:
         public_fallback.key_accepted(account_id)
     next_due = plan.started + plan.interval
     return writer.store_poll(account_id, snapshot, fetched_at, next_due, plan.interval)
-
-
-async def _read_availability(
-    account_id: int, api_key: str | None
-) -> tuple[Fetched[list[Agent]], Fetched[list[QueueAvailability]]]:
-    client = runtime.get_client()
-    return await asyncio.gather(
-        client.availability(account_id, api_key), client.queue_availability(account_id, api_key)
-    )
-
-
-@sensitive_variables("plan", "route")
-def _refresh_queue_config(plan: _Plan, queue_ids: set[int]) -> queue_config.QueueConfigCache:
-    account_id, route = plan.target.account_id, plan.route
-    cache = queue_config.load(account_id)
-    if not cache.needs_refresh(queue_ids, route.mode.source, plan.started):
-        return cache
-    needed = 1 + (len(queue_ids) if route.mode.use_key else 0)
-    if budget.acquire(route.bucket, needed, route.share) > 0:
-        return cache  # no room now; the next poll tries again
-    fresh = runtime.run(_read_queue_config(account_id, route.api_key, queue_ids))
-    fresh.source = route.mode.source
-    fresh.refreshed_at = time.time()
-    queue_config.save(account_id, fresh)
-    return fresh
-
-
-async def _read_queue_config(
-    account_id: int, api_key: str | None, queue_ids: set[int]
-) -> queue_config.QueueConfigCache:
-    client = runtime.get_client()
-    queues = await client.queues(account_id, api_key)
-    cache = queue_config.QueueConfigCache(configs={q.pk: q for q in queues.data})
-    if api_key is not None:
-        wanted = sorted(queue_ids & cache.configs.keys())
-        details = await asyncio.gather(*(client.queue(account_id, q, api_key) for q in wanted))
-        cache.members = {d.data.pk: normalize.member_ids(d.data) for d in details}
-    return cache
-
-
-def _lowest(*limits: RateLimit) -> RateLimit:
-    known = [lim for lim in limits if lim.remaining is not None]
-    return min(known, key=lambda lim: lim.remaining or 0) if known else RateLimit()
 
 
 def _describe(exc: Voice360Error) -> str:

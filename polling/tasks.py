@@ -15,17 +15,29 @@ from wallboard.redis import get_redis
 EXPIRY_CLAIM_SECONDS = 24 * 3600
 
 
-def send_poll(account_id: int, expires: float, countdown: float) -> None:
-    poll_account.apply_async((account_id,), countdown=countdown, expires=expires)
+def send_polls(claims: list[dispatcher.Claim]) -> None:
+    """One task for one tick's claims. It expires with the first of its polls: a task that
+    could not start in time is dropped, and its accounts are claimed again when their
+    lease ends (polling/dispatcher.py)."""
+    if claims:
+        due = [(account_id, wait) for account_id, _, wait in claims]
+        poll_due_accounts.apply_async((due,), expires=min(c.expires for c in claims))
 
 
 @shared_task(ignore_result=True)
 def dispatch_due_polls() -> int:
-    return len(dispatcher.dispatch(enqueue=send_poll))
+    return len(dispatcher.dispatch(enqueue=send_polls))
+
+
+@shared_task(ignore_result=True)
+def poll_due_accounts(due: list[tuple[int, float]]) -> list[str]:
+    """The scheduled polls of one tick: (account id, seconds from now) each."""
+    return [str(r.outcome) for r in poller.poll_due([(int(a), float(w)) for a, w in due])]
 
 
 @shared_task(ignore_result=True)
 def poll_account(account_id: int) -> str:
+    """One poll now (kept for tasks queued before an upgrade; the dispatcher sends batches)."""
     return poller.poll_account(account_id).outcome
 
 

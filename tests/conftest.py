@@ -28,6 +28,16 @@ def _test_database_free_to_drop(django_db_setup, django_db_blocker) -> Iterator[
         )
 
 
+@pytest.fixture(autouse=True)
+def _alert_rules_read_afresh() -> Iterator[None]:
+    """A test's rollback takes its rules away without a signal: no process keeps them."""
+    from alerts import rule_cache
+
+    rule_cache.forget()
+    yield
+    rule_cache.forget()
+
+
 @pytest.fixture(scope="session")
 def sandbox_process() -> Iterator[RunningSandbox]:
     """One sandbox for the whole session, quiet (no random activity) unless a test asks."""

@@ -155,7 +155,7 @@ def polls(account_id: int, since: float) -> list[tuple[float, float, str]]:
 
 def poll_counts_by_worker(names: list[str]) -> dict[str, int]:
     stats = app.control.inspect(destination=names, timeout=2).stats() or {}
-    return {n: s["total"].get("polling.tasks.poll_account", 0) for n, s in stats.items()}
+    return {n: s["total"].get("polling.tasks.poll_due_accounts", 0) for n, s in stats.items()}
 
 
 def test_two_web_processes_two_workers_and_two_beats_poll_once_and_fan_out_to_all(

@@ -49,7 +49,7 @@ def test_two_workers_poll_80_accounts_within_the_budget_and_nobody_starves(
         busy_sandbox.control("DELETE", "/requests")
         end = time.monotonic() + WINDOW * WINDOWS
         while time.monotonic() < end:
-            dispatcher.dispatch(enqueue=tasks.send_poll)  # the beat's job, driven here
+            dispatcher.dispatch(enqueue=tasks.send_polls)  # the beat's job, driven here
             time.sleep(0.5)
 
     seen = busy_sandbox.control("GET", "/requests").json()

@@ -41,9 +41,9 @@ def test_each_poll_task_expires_after_one_effective_interval(wallboard, redis_cl
     redis_client.delete(schedule.DUE_KEY)
     dispatcher.dispatch(enqueue=lambda *_: None)  # schedules the account at a random phase
     redis_client.zadd(schedule.DUE_KEY, {"61": 0})
-    sent: list[tuple[int, float, float]] = []
-    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
-    assert sent == [(61, 3.0, 0.0)]
+    sent: list[list[dispatcher.Claim]] = []
+    dispatcher.dispatch(enqueue=sent.append)
+    assert sent == [[(61, 3.0, 0.0)]]  # one task for the tick, expiring after the interval
     assert schedule.due_at(61) > time.time() + 3  # leased until the task runs or expires
 
 
@@ -80,9 +80,9 @@ def test_a_tick_sends_what_falls_due_before_the_next_tick_with_a_countdown(wallb
     add_account(61, interval=2.0)
     dispatcher.dispatch(enqueue=lambda *_: None)
     redis_client.zadd(schedule.DUE_KEY, {"61": schedule.redis_now() + 0.6})
-    sent: list[tuple[int, float, float]] = []
-    dispatcher.dispatch(enqueue=lambda *args: sent.append(args))
-    [(account_id, expires, countdown)] = sent
+    sent: list[list[dispatcher.Claim]] = []
+    dispatcher.dispatch(enqueue=sent.append)
+    [[(account_id, expires, countdown)]] = sent
     assert account_id == 61
     assert 0.4 < countdown <= 0.6  # starts when due, not at the next tick
     assert expires == pytest.approx(countdown + 2.0)

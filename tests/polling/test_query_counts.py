@@ -20,11 +20,12 @@ BUDGET = {
     # thresholds, alert history, messages to the floor (2026-12-03: +1, one query per board
     # and render, read only when rendering)
     "first poll (changed, renders every feed)": 11,
-    # the account, the alert rules and open alerts: every 2 s per account (issue 16: cache)
-    "poll, nothing changed": 3,
+    # the account and the open alerts: every 2 s per account (2026-12-03: -1, the alert
+    # rules are read once per change of them, alerts/rule_cache.py)
+    "poll, nothing changed": 2,
     # + the boards, thresholds, alert history and messages of the render (2026-12-03: +1,
-    # the messages to the floor)
-    "poll after a change": 7,
+    # the messages to the floor; -1, the rules)
+    "poll after a change": 6,
     "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
     "TV page": 5,  # token, last seen, playlist, board, thresholds
     "supervisor page": 5,  # session, user, board, membership, thresholds

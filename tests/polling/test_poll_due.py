@@ -1,0 +1,59 @@
+"""The scheduled polls of one dispatcher tick in one task (poller.poll_due): each account
+at its time, their API reads together on the process's loop, each stored as it is read,
+and one account's trouble its own."""
+
+import time
+
+import pytest
+
+from polling import dispatcher, poller, schedule
+from snapshots import store
+from tests.polling.helpers import add_account
+from tests.sandbox_process import start_sandbox
+
+ACCOUNTS = (1001, 1002, 1003)
+
+
+@pytest.fixture
+def three_accounts(settings, redis_client, db):
+    sandbox = start_sandbox("--accounts", "3", "--quiet-activity")
+    settings.VOICE360_BASE_URL = sandbox.base_url
+    settings.VOICE360_TIMEOUT_SECONDS = 3
+    keys = {a["id"]: a["developer_key"] for a in sandbox.control("GET", "/accounts").json()}
+    for account_id in ACCOUNTS:
+        add_account(account_id, key=keys[account_id])
+    dispatcher.current_plan()  # publishes the targets, as a tick does
+    yield sandbox
+    sandbox.stop()
+
+
+def test_every_claimed_account_is_polled_at_its_time(three_accounts):
+    before = time.time()
+    results = poller.poll_due([(1001, 0.0), (1002, 0.3), (1003, 0.0)])
+    assert [r.outcome for r in results] == ["changed"] * 3
+    for account_id in ACCOUNTS:
+        stored = store.read_snapshot(account_id)
+        assert stored is not None and stored.snapshot.source == "key"
+        assert schedule.due_at(account_id) > before + 1  # rescheduled at its interval
+    [late] = store.recent_polls(1002)
+    assert late.started >= before + 0.3 - 0.001  # when due, not when the task began (ms kept)
+    assert poller.poll_due([(1001, 0.0)])[0].outcome == "unchanged"
+
+
+def test_one_accounts_trouble_leaves_the_others_polled(three_accounts, redis_client):
+    redis_client.delete("wb:poll:target:1002")  # gone: its account was deleted meanwhile
+    held = schedule.acquire_lock(1003, 30)  # another poll of 1003 is running
+    results = poller.poll_due([(1001, 0.0), (1002, 0.0), (1003, 0.0)])
+    assert [r.outcome for r in results] == ["changed", "gone", "busy"]
+    assert store.read_snapshot(1001) is not None
+    assert store.read_snapshot(1003) is None
+    schedule.release_lock(1003, held)
+
+
+def test_an_upstream_error_is_that_accounts_failure(three_accounts):
+    three_accounts.control("POST", "/faults", {"kind": "status", "status": 500})
+    results = poller.poll_due([(1001, 0.0), (1002, 0.0)])
+    assert {r.outcome for r in results} == {"failed"}
+    health = store.read_snapshot(1001)
+    assert health is None  # nothing stored, the failure is on the account's health
+    assert all(schedule.due_at(a) > time.time() for a in (1001, 1002))  # backed off
