@@ -118,20 +118,31 @@ class Broadcaster:
                 logger.warning("channel layer receive failed; retrying", exc_info=True)
                 await asyncio.sleep(1)
                 continue
-            feed = self.feeds.get(message.get("group", ""))
-            if feed is None:
-                continue
-            if message.get("type") == FeedUpdate.TYPE:
-                feed.apply_update(FeedUpdate.from_message(message))
-            elif message.get("type") == FeedReset.TYPE:
-                await self._reset(feed)
+            try:
+                await self._handle(message)
+            except Exception:
+                # One message that cannot be handled must not end the loop: every later
+                # update of every feed of this process comes through it.
+                logger.exception("a channel-layer message failed: %s", message.get("type"))
+
+    async def _handle(self, message: dict) -> None:
+        feed = self.feeds.get(message.get("group", ""))
+        if feed is None:
+            return
+        if message.get("type") == FeedUpdate.TYPE:
+            feed.apply_update(FeedUpdate.from_message(message))
+        elif message.get("type") == FeedReset.TYPE:
+            await self._reset(feed)
 
     async def _reset(self, feed: Feed) -> None:
-        """The board changed: close its viewers with 1012 (service restart); the page
-        reconnects at once and gets the board as it is now."""
+        """The board changed: close its viewers (CLOSE_SERVICE_RESTART); the page reconnects
+        at once and gets the board as it is now."""
         for viewer in list(feed.viewers):
             await self.leave(viewer)
-            await viewer.close(CLOSE_SERVICE_RESTART)
+            try:
+                await viewer.close(CLOSE_SERVICE_RESTART)
+            except Exception:
+                logger.info("a viewer's socket would not close; it is gone", exc_info=True)
 
     async def _duty_loop(self) -> None:
         while True:

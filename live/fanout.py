@@ -31,9 +31,11 @@ from live.web_metrics import web_metrics
 
 logger = logging.getLogger(__name__)
 
-# Close codes the htmx ws extension itself retries after (the page retries after any).
-CLOSE_SERVICE_RESTART = 1012
-CLOSE_TRY_AGAIN = 1013
+# Our own close codes (4000-4999: the application's): daphne's websocket library (autobahn)
+# refuses to send 1012 and 1013, raising instead of closing. The page reconnects after any
+# code but 4001 and 4003 (static/boards/protocol.js).
+CLOSE_SERVICE_RESTART = 4012  # the board changed: reconnect now, into its new render
+CLOSE_TRY_AGAIN = 4013  # this socket fell behind or failed: reconnect
 
 STALL_SECONDS = 30.0
 # Supervisors see "last success" and the poller's error: refresh them at least this often.

@@ -21,8 +21,9 @@
  * while the page runs, changes nothing.
  *
  * Reconnect forever: the htmx ws extension retries only after close codes 1006/1011/1012/1013;
- * after any other close (daphne's 1000 after its websocket timeout, a proxy's 1001, ...)
- * this script reconnects with jittered backoff. 4001 means the screen was unlinked: stop.
+ * after any other close (daphne's 1000 after its websocket timeout, a proxy's 1001, our own
+ * 4012 "the board changed" and 4013 "try again", live/fanout.py) this script reconnects with
+ * jittered backoff. 4001 means the screen was unlinked: stop.
  * 4003 means the login or the grant ended: reload, into the login page or a plain 404.
  *
  * Other scripts of the page listen with Wallboard.onMessage(function (envelope) {...}),

@@ -6,6 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from demo import names as demo
 from tests.browser.board import Tab, agent_card, load_id, open_board, page_version
 from tests.stack import ACCOUNT_ID, Stack, wait_until
 
@@ -140,3 +141,34 @@ def test_a_watched_board_is_live_again_within_seconds_after_a_run_of_errors(
     took = time.monotonic() - healed
     print(f"live again {took:.1f} s after the upstream healed")
     assert took <= 5.0
+
+
+def test_a_board_edit_reaches_an_open_tv_without_a_reload(stack: Stack, tab: Tab) -> None:
+    """The worker renders the edited board and its screens reconnect into it: under daphne,
+    whose websocket library refuses to close with 1012 (the page froze on every edit)."""
+    page = open_board(tab, stack.tv_url())
+    document = load_id(page)
+    title = page.locator("#board-title")
+    before = title.inner_text()
+    slug = demo.DEMO_BOARDS["tv"]
+    rename = (
+        "from boards.models import Board\n"
+        f"board = Board.objects.get(slug={slug!r})\n"
+        "board.title = {!r}\n"
+        "board.save()\n"
+    )
+    try:
+        stack.manage("shell", "-c", rename.format("Floor, renamed"))
+        expect(title).to_have_text("Floor, renamed", timeout=15_000)
+        assert load_id(page) == document, "the page reloaded instead of reconnecting"
+        # And it still takes the next change as it comes.
+        version, _ = stack.snapshot_state()
+        stack.control(
+            "POST",
+            f"/accounts/{ACCOUNT_ID}/calls",
+            {"pk": WEI, "direction": "outbound", "peer": "+15550100301"},
+        )
+        stack.wait_for_snapshot(min_version=version + 1)
+        expect(agent_card(page, WEI)).to_have_attribute("data-status", "on_call")
+    finally:
+        stack.manage("shell", "-c", rename.format(before))
