@@ -24,13 +24,16 @@ RENDER_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
 
 
 def count_poll(
-    outcome: str, seconds: float | None = None, client: redis.Redis | None = None
+    outcome: str, seconds: float | None = None, client: redis.Redis | None = None, pipe=None
 ) -> None:
-    pipe = (client or get_redis()).pipeline(transaction=False)
+    """With `pipe`, only queue the commands on it (the poller sends them with its own)."""
+    own = pipe is None
+    pipe = (client or get_redis()).pipeline(transaction=False) if own else pipe
     pipe.hincrby("wb:metrics:polls", outcome, 1)
     if seconds is not None:
         _observe(pipe, "poll_seconds", POLL_BUCKETS, seconds)
-    pipe.execute()
+    if own:
+        pipe.execute()
 
 
 def count_upstream_error(code: str, client: redis.Redis | None = None) -> None:

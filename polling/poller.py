@@ -1,12 +1,10 @@
 """One poll of one account: read the API within the budget, then hand it to the writer.
 
-`poll_due()` is what the scheduled polls' Celery task runs: the accounts one dispatcher
-tick claimed, each at its time, their API reads together on the process's loop.
-`poll_account()` is one poll (an early poll, asked for by a webhook; tests). Each poll holds
-the account's lock from its start to its finish, so a slow poll, a redelivered task or a
-second dispatcher never overlaps it, and always leaves the account rescheduled (at its
-interval, after a backoff, or after the budget's wait). HTTP and channel-layer I/O run on
-the process's one event loop (runtime).
+`poll_due()` runs the accounts one dispatcher tick claimed, each at its time, their API reads
+together on the process's loop (runtime); `poll_account()` is one poll (early polls, tests).
+Each poll holds the account's lock from start to finish, so a slow poll, a redelivered task
+or a second dispatcher never overlaps it, and always leaves the account rescheduled (at its
+interval, after a backoff, or after the budget's wait).
 """
 
 import asyncio
@@ -18,14 +16,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
-from polling import api_reads, budget, metrics, public_fallback, schedule, writer
+from polling import api_reads, budget, failures, metrics, public_fallback, schedule, writer
 from polling.outcome import Outcome, PollResult
 from polling.public_fallback import Route
 from polling.targets import PollTarget, load_target
-from snapshots import normalize, store, watchers
-from voice360.errors import AuthInvalid, AuthRequired, RateLimited, Voice360Error
+from snapshots import normalize, store
+from voice360.errors import Voice360Error
 from voice360.models import Agent, Fetched, QueueAvailability
 from wallboard import runtime
+from wallboard.redis import get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -77,14 +76,17 @@ def _start(account_id: int, early: bool, started: float, wait: float = 0.0):
 
 
 def _finish(running: _Running) -> None:
-    """The account rescheduled and its lock released, whatever happened; the poll logged."""
+    """The account rescheduled and its lock released, whatever happened; the poll logged.
+    One round trip: the commands go in order on one pipeline."""
     account_id, result = running.account_id, running.result
-    schedule.reschedule(account_id, result.next_due)
-    schedule.release_lock(account_id, running.token)
     finished = time.time()
     duration = max(0.0, finished - running.started)
-    store.record_poll(account_id, running.started, finished, result.outcome)
-    metrics.count_poll(result.outcome, duration)
+    pipe = get_redis().pipeline(transaction=False)
+    schedule.reschedule(account_id, result.next_due, client=pipe)
+    schedule.release_lock(account_id, running.token, client=pipe)
+    store.record_poll(account_id, running.started, finished, result.outcome, pipe=pipe)
+    metrics.count_poll(result.outcome, duration, pipe=pipe)
+    pipe.execute()
     logger.info(
         "poll account=%s mode=%s early=%d outcome=%s duration_ms=%.0f version=%s",
         account_id,
@@ -100,7 +102,7 @@ def _crash(running: _Running, exc: Exception) -> None:
     # Whatever it was, the account's health says so ("Current error" on its boards and
     # admin page) and the account stays on its schedule, backed off.
     logger.exception("poll crashed account=%s mode=%s", running.account_id, running.mode)
-    running.result = _crashed(running.account_id, exc, running.target.interval)
+    running.result = failures.crashed(running.account_id, exc, running.target.interval)
 
 
 @sensitive_variables("plan")
@@ -263,38 +265,5 @@ def _store(
     return writer.store_poll(account_id, snapshot, fetched_at, next_due, plan.interval)
 
 
-def _describe(exc: Voice360Error) -> str:
-    # Client messages never contain the key (it redacts them); keep them short for the UI.
-    return f"{type(exc).__name__}: {exc.message}"[:300]
-
-
-@sensitive_variables("plan", "route")
-def _crashed(account_id: int, exc: Exception, interval: float) -> PollResult:
-    now = time.time()
-    metrics.count_rejection(account_id, f"crash_{type(exc).__name__}")
-    failures = store.record_failure(account_id, f"{type(exc).__name__} in the poller", now)
-    backoff = budget.backoff_seconds(failures, interval, watchers.is_watched(account_id))
-    return PollResult(Outcome.FAILED, now + backoff)
-
-
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
-    account_id, route = plan.target.account_id, plan.route
-    now = max(time.time(), plan.started)
-    budget.observe(route.bucket, exc.rate_limit)
-    metrics.count_rejection(account_id, type(exc).__name__)
-    metrics.count_upstream_error(str(exc.status) if exc.status else type(exc).__name__)
-    logger.warning(
-        "poll failed account=%s mode=%s error=%r", account_id, route.mode.source, _describe(exc)
-    )
-    if isinstance(exc, AuthRequired | AuthInvalid) and route.api_key:
-        reason = f"API key rejected ({exc.status} {exc.error_code or exc.code}): {exc.message}"
-        public_fallback.key_rejected(account_id, route.api_key, reason[:300], now)
-        # Poll again at once, in public mode; the key is retried later.
-        return PollResult(Outcome.KEY_REJECTED, now)
-    failures = store.record_failure(account_id, _describe(exc), now)
-    if isinstance(exc, RateLimited):
-        retry_after = exc.retry_after or budget.window_seconds() / 6
-        budget.pause(route.bucket, retry_after)
-        return PollResult(Outcome.RATE_LIMITED, now + retry_after + random.uniform(0, 0.5))
-    backoff = budget.backoff_seconds(failures, plan.interval, watchers.is_watched(account_id))
-    return PollResult(Outcome.FAILED, now + backoff)
+    return failures.failed(plan.target.account_id, plan.route, plan.interval, plan.started, exc)
