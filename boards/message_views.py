@@ -4,7 +4,7 @@ The panel (`templates/boards/history/_messages.html`) is loaded by the page with
 posts with htmx, answered with the panel again (its errors, escaped, where the text was
 refused); without htmx a post redirects back to the board. Who may post is who may watch
 the board (boards/access.py): anyone else gets the 404 of a board that does not exist. The
-screens get the message through the board's refresh (polling/receivers.py).
+screens get the message as a diff of the account's next render (polling/repaint.py).
 """
 
 from django import forms
