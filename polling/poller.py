@@ -131,10 +131,12 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
 
 @sensitive_variables("plans")
 def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
-    """The scheduled polls of one dispatcher tick, in one task: each (account, wait) is
-    polled `wait` seconds from now, all their API reads at once on the process's loop, each
-    stored as it is read. What one poll costs the broker and the worker's main process is
-    paid once per tick, not once per account."""
+    """Scheduled polls in one task: each (account, wait) is due `wait` seconds from now (a
+    fraction of a second: polling/tasks.py sends a tick's claims in steps of a quarter
+    second). All are read now, at once on the process's loop, and each stored as it is
+    read; each account's schedule goes on from its due time, so its rate is its interval.
+    The task never sleeps: a worker child stays free for early polls. What one poll costs
+    the broker and the worker's main process is paid once per task, not once per account."""
     now = time.time()
     results: dict[int, PollResult] = {}
     plans: dict[int, tuple[_Running, _Plan]] = {}
@@ -158,7 +160,7 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
             results[account_id] = waiting
         else:
             plans[account_id] = (running, plan)
-    reads = runtime.run(_read_when_due([plan for _, plan in plans.values()])) if plans else []
+    reads = runtime.run(_read_all([plan for _, plan in plans.values()])) if plans else []
     for (running, plan), read in zip(plans.values(), reads, strict=True):
         try:
             if isinstance(read, Voice360Error):
@@ -175,11 +177,10 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
     return [results[account_id] for account_id, _ in claims]
 
 
-async def _read_when_due(plans: list["_Plan"]) -> list:
-    """Each plan's (sent, agents, queues) read at its start time, or the exception it met."""
+async def _read_all(plans: list["_Plan"]) -> list:
+    """Each plan's (sent, agents, queues), or the exception its read met."""
 
     async def one(plan: _Plan):
-        await asyncio.sleep(max(0.0, plan.started - time.time()))
         sent = time.time()
         account_id, api_key = plan.target.account_id, plan.route.api_key
         agents, queues = await api_reads.read_availability(account_id, api_key)

@@ -1,5 +1,6 @@
 """Celery tasks of the polling engine. Beat runs `dispatch_due_polls` every second."""
 
+from collections import defaultdict
 from datetime import datetime
 
 from celery import shared_task
@@ -15,13 +16,30 @@ from wallboard.redis import get_redis
 EXPIRY_CLAIM_SECONDS = 24 * 3600
 
 
+# A tick's claims go out as one task per quarter second of their due times, each task with
+# the countdown to its step: polls start within a quarter second before they are due, and
+# no task sleeps in a worker child (early polls need a free child at once).
+STEP_SECONDS = 0.25
+
+
+def in_steps(claims: list[dispatcher.Claim]) -> list[tuple[float, list, float]]:
+    """(countdown, [(account id, wait after the countdown)], expires) of each task. Each
+    expires with the first of its polls: a task that could not start in time is dropped,
+    and its accounts are claimed again when their lease ends."""
+    steps: dict[int, list[dispatcher.Claim]] = defaultdict(list)
+    for claim in claims:
+        steps[int(claim.wait // STEP_SECONDS)].append(claim)
+    tasks = []
+    for step, group in sorted(steps.items()):
+        countdown = step * STEP_SECONDS
+        due = [(c.account_id, c.wait - countdown) for c in group]
+        tasks.append((countdown, due, min(c.expires for c in group)))
+    return tasks
+
+
 def send_polls(claims: list[dispatcher.Claim]) -> None:
-    """One task for one tick's claims. It expires with the first of its polls: a task that
-    could not start in time is dropped, and its accounts are claimed again when their
-    lease ends (polling/dispatcher.py)."""
-    if claims:
-        due = [(account_id, wait) for account_id, _, wait in claims]
-        poll_due_accounts.apply_async((due,), expires=min(c.expires for c in claims))
+    for countdown, due, expires in in_steps(claims):
+        poll_due_accounts.apply_async((due,), countdown=countdown, expires=expires)
 
 
 @shared_task(ignore_result=True)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from polling import dispatcher, poller, schedule
+from polling import dispatcher, poller, schedule, tasks
 from snapshots import store
 from tests.polling.helpers import add_account
 from tests.sandbox_process import start_sandbox
@@ -27,16 +27,19 @@ def three_accounts(settings, redis_client, db):
     sandbox.stop()
 
 
-def test_every_claimed_account_is_polled_at_its_time(three_accounts):
+def test_every_claimed_account_is_polled_and_its_schedule_goes_on_from_its_due_time(
+    three_accounts,
+):
     before = time.time()
-    results = poller.poll_due([(1001, 0.0), (1002, 0.3), (1003, 0.0)])
+    results = poller.poll_due([(1001, 0.0), (1002, 0.2), (1003, 0.0)])
+    after = time.time()
     assert [r.outcome for r in results] == ["changed"] * 3
     for account_id in ACCOUNTS:
         stored = store.read_snapshot(account_id)
         assert stored is not None and stored.snapshot.source == "key"
-        assert schedule.due_at(account_id) > before + 1  # rescheduled at its interval
-    [late] = store.recent_polls(1002)
-    assert late.started >= before + 0.3 - 0.001  # when due, not when the task began (ms kept)
+    # Its next poll is one interval (2 s) after its due time, not after the task's start.
+    assert before + 2.2 <= schedule.due_at(1002) <= after + 2.2
+    assert before + 2.0 <= schedule.due_at(1001) <= after + 2.0
     assert poller.poll_due([(1001, 0.0)])[0].outcome == "unchanged"
 
 
@@ -57,3 +60,18 @@ def test_an_upstream_error_is_that_accounts_failure(three_accounts):
     health = store.read_snapshot(1001)
     assert health is None  # nothing stored, the failure is on the account's health
     assert all(schedule.due_at(a) > time.time() for a in (1001, 1002))  # backed off
+
+
+def test_a_ticks_claims_go_out_in_quarter_second_steps():
+    claims = [
+        dispatcher.Claim(1001, expires=2.0, wait=0.0),
+        dispatcher.Claim(1002, expires=2.1, wait=0.1),
+        dispatcher.Claim(1003, expires=2.3, wait=0.3),
+        dispatcher.Claim(1004, expires=2.9, wait=0.9),
+    ]
+    steps = tasks.in_steps(claims)
+    assert [countdown for countdown, _, _ in steps] == [0.0, 0.25, 0.75]
+    assert steps[0][1] == [(1001, 0.0), (1002, 0.1)]
+    assert steps[0][2] == 2.0  # expires with its first poll
+    assert steps[1][1] == [(1003, pytest.approx(0.05))]
+    assert steps[2][1] == [(1004, pytest.approx(0.15))]
