@@ -12,6 +12,7 @@ A bench imports this module before anything of the project's:
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -33,6 +34,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 CALLER = 123  # a member of both demo queues: its calls change the TV and the public board
 # Where a bench that has two cores puts the server it measures, and itself and its clients.
 SERVER_CPU, CLIENT_CPU = 1, 0
+
+
+def on_server_core(argv: list[str]) -> list[str]:
+    """`argv` pinned to the server's core with taskset, where there are two cores."""
+    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", str(SERVER_CPU), *argv]
+    return argv
 
 
 def pct(values: list[float], q: float) -> float:

@@ -40,7 +40,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from common import CLIENT_CPU, SERVER_CPU, pct, result_line, run_with_stack
+from common import CLIENT_CPU, on_server_core, pct, result_line, run_with_stack
 
 from demo import names as demo
 from tests.processes import free_port, proc_cpu, wait_until
@@ -137,17 +137,11 @@ def web_process(stack: Stack, workdir: Path) -> None:
         check=True,
     )
     web.env = env
-    web.argv = _pinned(web.argv)
+    web.argv = on_server_core(web.argv)
     if (os.cpu_count() or 1) >= 2:
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, {CLIENT_CPU})
     stack.start_service("web")
-
-
-def _pinned(argv: list[str]) -> list[str]:
-    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
-        return ["taskset", "-c", str(SERVER_CPU), *argv]
-    return argv
 
 
 def _row(case: str, path: str, total: int, wall: float, cpu: float, **fields: object) -> dict:
@@ -233,7 +227,7 @@ def ceiling(args: argparse.Namespace, stack: Stack) -> dict:
     port = free_port()
     argv = [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port)]
     argv += [*procfile_daphne_options(), "bench.raw_asgi:app"]
-    process = subprocess.Popen(_pinned(argv), cwd=ROOT, env=stack.env)
+    process = subprocess.Popen(on_server_core(argv), cwd=ROOT, env=stack.env)
     try:
         wait_until(lambda: _answers(port), 30, "the raw ASGI daphne")
         return measure(args, process.pid, port, "ceiling (raw ASGI on daphne)", "/", False)

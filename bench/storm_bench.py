@@ -23,7 +23,6 @@ import asyncio
 import base64
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from common import CLIENT_CPU, SERVER_CPU, pct, result_line, run_with_stack
+from common import CLIENT_CPU, on_server_core, pct, result_line, run_with_stack
 from fanout_clients import envelope, raise_nofile
 
 from demo import names as demo
@@ -106,12 +105,6 @@ async def storm(port: int, path: str, viewers: int, spread: float) -> dict:
     return out
 
 
-def _pinned(argv: list[str]) -> list[str]:
-    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
-        return ["taskset", "-c", str(SERVER_CPU), *argv]
-    return argv
-
-
 def _profiler(args: argparse.Namespace, pid: int, name: str) -> subprocess.Popen | None:
     """py-spy on the server for the storm (`--profile`): raw stacks for a flame graph."""
     if not args.profile:
@@ -129,7 +122,7 @@ def one_server(args: argparse.Namespace, stack: Stack, name: str, address: list[
     argv = [daphne, *address(port), *procfile_daphne_options(), "wallboard.asgi:application"]
     # Production's settings (DEBUG off), as public_bench.py runs its server.
     env = {**stack.env, "DEBUG": "false", "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(_pinned(argv), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(on_server_core(argv), cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}/livez"
         wait_until(lambda: httpx.get(url, timeout=1).status_code == 200, 60, f"{name} daphne")
