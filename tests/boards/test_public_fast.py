@@ -171,7 +171,8 @@ async def test_the_limit_counts_both_paths_together(published, settings, route):
     refused = await get(ROUTES[route])
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) > 0
-    await sync_to_async(publish.publish_account)(61)  # stored again: the fast path counts, Django refuses
+    # Stored again: the fast path counts, and Django refuses.
+    await sync_to_async(publish.publish_account)(61)
     assert (await get(ROUTES[route])).status_code == 429
 
 
