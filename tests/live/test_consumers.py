@@ -219,9 +219,7 @@ async def test_a_public_socket_joins_from_the_stored_render_without_the_database
     await public.disconnect()
 
 
-async def test_a_board_made_private_refuses_new_public_sockets_once_it_commits(
-    wallboard, tv_token
-):
+async def test_a_board_made_private_refuses_new_public_sockets_once_it_commits(wallboard, tv_token):
     await _poll()
 
     def make_private() -> None:
