@@ -5,11 +5,8 @@ a rule, its board or the board's account. Each process keeps what it read with t
 generation it read it at; a save or delete of any of the three moves the generation on in
 Redis at once and again when it commits (what another process read in between is read
 again), and the next poll reads again. One GET a poll instead of a query
-with two joins. A Redis that lost the generation starts a new one at random (no process has
-it), as the dispatcher's plan does (polling/targets.py).
+with two joins. (The generation: wallboard/redis.py, as the dispatcher's plan has it.)
 """
-
-import secrets
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -18,24 +15,16 @@ from django.dispatch import receiver
 from accounts.models import Voice360Account
 from alerts.models import AlertRule
 from boards.models import Board
-from wallboard.redis import get_redis
+from wallboard.redis import generation as redis_generation
+from wallboard.redis import move_generation
 
 GENERATION_KEY = "wb:alerts:rules:generation"
 
 _cache: dict[int, tuple[str, list[AlertRule]]] = {}
 
 
-def _generation() -> str:
-    r = get_redis()
-    current = r.get(GENERATION_KEY)
-    if current is None:
-        r.set(GENERATION_KEY, secrets.randbelow(2**62), nx=True)
-        current = r.get(GENERATION_KEY)
-    return current
-
-
 def enabled_rules(account_id: int) -> list[AlertRule]:
-    generation = _generation()
+    generation = redis_generation(GENERATION_KEY)
     cached = _cache.get(account_id)
     if cached is not None and cached[0] == generation:
         return cached[1]
@@ -49,7 +38,7 @@ def enabled_rules(account_id: int) -> list[AlertRule]:
 
 
 def _changed() -> None:
-    get_redis().incr(GENERATION_KEY)
+    move_generation(GENERATION_KEY)
 
 
 @receiver([post_save, post_delete], sender=AlertRule, dispatch_uid="alerts-rules-changed")

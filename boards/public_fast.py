@@ -197,7 +197,7 @@ class PublicFastPath:
         return _host_allowed(_header(scope, b"host") or "")
 
     async def _read(self, kind: str, match: re.Match, client: str):
-        """(within the limit, (text, etag or None, fetched_at)) or (within, None)."""
+        """(within the limit, (stored bytes, etag or None, fetched_at)) or (within, None)."""
         rate, now = public_limit.current_rate(), time.time()
         field = public_cache.badge_field(int(match["queue"])) if kind == "badge" else kind
         count, stored, fresh = await self._client()(
@@ -218,13 +218,13 @@ class PublicFastPath:
         )
         if freshness.is_stale(float(interval), now):
             return within, None  # the views say how stale
-        return within, (text.decode(), etag.decode() if etag else None, freshness.fetched_at)
+        return within, (text, etag.decode() if etag else None, freshness.fetched_at)
 
     async def _answer(self, scope: dict, send, kind: str, answer) -> int:
         text, etag, fetched_at = answer
         now = time.time()
         if kind == "badge":
-            body = text.encode()
+            body = text  # stored as it is sent
         else:
             parts = json.loads(text)
             freshness = lambda: freshness_html(fetched_at, False)  # noqa: E731

@@ -5,14 +5,14 @@ needs only the broker's Redis and FIELD_ENCRYPTION_KEY. The key stays encrypted 
 same Fernet token as in the database) and is decrypted in the worker when it polls.
 """
 
-import secrets
 from dataclasses import dataclass
 
 import redis
 
 from accounts import crypto
 from accounts.models import Voice360Account
-from wallboard.redis import get_redis
+from wallboard.redis import generation as redis_generation
+from wallboard.redis import get_redis, move_generation
 
 GENERATION_KEY = "wb:poll:targets:generation"
 
@@ -22,18 +22,12 @@ def target_key(account_id: int) -> str:
 
 
 def generation(client: redis.Redis | None = None) -> str:
-    """Moves on whenever an account is saved or deleted: the dispatchers plan anew. A Redis
-    that lost it (restarted empty) starts a new one at random, which no process has seen."""
-    r = client or get_redis()
-    current = r.get(GENERATION_KEY)
-    if current is None:
-        r.set(GENERATION_KEY, secrets.randbelow(2**62), nx=True)
-        current = r.get(GENERATION_KEY)
-    return current
+    """Moves on whenever an account is saved or deleted: the dispatchers plan anew."""
+    return redis_generation(GENERATION_KEY, client)
 
 
 def accounts_changed(client: redis.Redis | None = None) -> None:
-    (client or get_redis()).incr(GENERATION_KEY)
+    move_generation(GENERATION_KEY, client)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """One Redis connection pool per process, configured for long-lived servers."""
 
+import secrets
 from functools import cache
 from typing import ClassVar
 
 import redis
+import redis.asyncio as aioredis
 from django.conf import settings
 
 
@@ -36,11 +38,9 @@ def get_raw_redis() -> redis.Redis:
 ASYNC_MAX_CONNECTIONS = 64
 
 
-def async_client(*, decode_responses: bool = True):
+def async_client(*, decode_responses: bool = True) -> aioredis.Redis:
     """An asyncio client for a web process's event loop (one per loop: a client's
     connections belong to the loop that opened them)."""
-    import redis.asyncio as aioredis
-
     pool = aioredis.BlockingConnectionPool.from_url(
         settings.REDIS_URL,
         max_connections=ASYNC_MAX_CONNECTIONS,
@@ -50,6 +50,22 @@ def async_client(*, decode_responses: bool = True):
         socket_connect_timeout=5,
     )
     return aioredis.Redis.from_pool(pool)  # the client's aclose() closes its pool too
+
+
+def generation(key: str, client: redis.Redis | None = None) -> str:
+    """A counter that moves on with every change of something processes keep a copy of (the
+    dispatcher's plan, the alert rules): a copy made at another generation is read again. A
+    Redis that lost it (restarted empty) starts a new one at random, which no process has."""
+    r = client or get_redis()
+    current = r.get(key)
+    if current is None:
+        r.set(key, secrets.randbelow(2**62), nx=True)
+        current = r.get(key)
+    return current
+
+
+def move_generation(key: str, client: redis.Redis | None = None) -> None:
+    (client or get_redis()).incr(key)
 
 
 class SharedConnectionPool(redis.ConnectionPool):
