@@ -10,27 +10,13 @@ from django.utils import timezone
 
 from accounts.crypto import hash_token
 from accounts.models import Voice360Account
-
-
-def validate_queue_ids(value: object) -> None:
-    if not isinstance(value, list) or not all(
-        isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in value
-    ):
-        raise ValidationError("Queue ids must be a list of positive whole numbers, e.g. [100134].")
-
-
-WEEKDAYS = ((1, "Mon"), (2, "Tue"), (3, "Wed"), (4, "Thu"), (5, "Fri"), (6, "Sat"), (7, "Sun"))
-
-
-def default_business_days() -> list[int]:
-    return [1, 2, 3, 4, 5]
-
-
-def validate_business_days(value: object) -> None:
-    if not isinstance(value, list) or not all(
-        isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value
-    ):
-        raise ValidationError("Business days are ISO weekdays, 1 (Monday) to 7 (Sunday).")
+from boards.validators import (  # noqa: F401 (migrations name them here)
+    WEEKDAYS,
+    default_business_days,
+    validate_accent_color,
+    validate_business_days,
+    validate_queue_ids,
+)
 
 
 class Board(models.Model):
@@ -121,6 +107,37 @@ class Board(models.Model):
         validators=[MaxValueValidator(23)],
         help_text="TVs reload once a day during this hour (account's time zone): weak TV "
         "browsers slow down over weeks.",
+    )
+    # Look and language (README "Themes" and "Languages"): per board, as a screen has no user.
+    theme = models.CharField(
+        max_length=10,
+        choices=[("dark", "Dark"), ("light", "Light"), ("contrast", "High contrast")],
+        default="dark",
+    )
+    accent_color = models.CharField(
+        max_length=7,
+        blank=True,
+        default="",
+        validators=[validate_accent_color],
+        help_text='An accent colour such as "#0a7cff" for the header and highlights; empty '
+        "keeps the theme's own.",
+    )
+    # The logo as we re-encoded it (PNG, boards/logos.py): never the uploaded file itself.
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of this board's screens and public page.",
+    )
+    clock_hours = models.PositiveSmallIntegerField(
+        choices=[(24, "24-hour clock"), (12, "12-hour clock")], default=24
+    )
+    dim_unchanged_after_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(240)],
+        help_text="TVs dim an area that has not changed for this many minutes, against "
+        "burn-in (0: never).",
     )
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -269,5 +286,7 @@ class PlaylistEntry(models.Model):
         return f"{self.board} for {self.seconds} s"
 
 
-# Messages to the floor live in their own module; imported here so Django registers them.
+# Tiles and messages to the floor live in their own modules; imported here so Django
+# registers them.
+from boards.layout import BoardTile  # noqa: E402, F401
 from boards.messages import BoardMessage  # noqa: E402, F401

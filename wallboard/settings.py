@@ -8,15 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from wallboard import development
-from wallboard.env import (
-    env_bool,
-    env_float,
-    env_int,
-    env_list,
-    env_networks,
-    env_str,
-    env_url,
-)
+from wallboard.env import env_bool, env_float, env_int, env_list, env_networks, env_str, env_url
 from wallboard.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -175,7 +167,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# A board's screens speak its own language (Board.language); these are the ones translated.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español"),
+             ("nl", "Nederlands")]  # fmt: skip
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -43,10 +43,15 @@ BOARD_FIELDS = (
     _field(BOARD, "business_days", list_of(integer)),
     _field(BOARD, "night_mode", boolean),
     _field(BOARD, "daily_reload_hour", integer),
+    _field(BOARD, "dim_unchanged_after_minutes", integer),
+    _field(BOARD, "theme", string),
+    _field(BOARD, "accent_color", string),
+    _field(BOARD, "language", string),
+    _field(BOARD, "clock_hours", integer),
 )
 TIME_FIELDS = {"opens_at", "closes_at", "quiet_hours_start", "quiet_hours_end"}
 # Board fields no file carries: the database's own bookkeeping.
-NOT_IN_FILES = {"id", "created_at", "updated_at"}
+NOT_IN_FILES = {"id", "created_at", "updated_at", "logo"}
 
 THRESHOLD_KEYS = (
     Key("queue_id", integer),
