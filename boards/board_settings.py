@@ -4,7 +4,17 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from boards.audience import Audience
+from boards.layout import with_defaults
 from boards.models import Board
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    """One tile of a board's layout (boards/layout.py), every option filled in."""
+
+    kind: str
+    width: int
+    options: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,16 @@ class BoardSettings:
     leaderboard_size: int = 0
     tv_shows_forecast: bool = False
     public_shows_forecast: bool = False
+    # The layout; empty: the classic one (boards/tile_kinds.py).
+    tiles: tuple[TileSpec, ...] = ()
+    # Look, language and time (the page's attributes; boards/looks.py serves the accent).
+    theme: str = "dark"
+    accent_color: str = ""
+    logo_digest: str = ""  # of the stored logo; "" without one
+    language: str = "en"
+    clock_hours: int = 24
+    time_zone: str = "UTC"
+    dim_after_minutes: int = 0
 
     @classmethod
     def of(cls, board: Board) -> "BoardSettings":
@@ -47,6 +67,17 @@ class BoardSettings:
             leaderboard_size=board.leaderboard_size,
             tv_shows_forecast=board.tv_shows_forecast,
             public_shows_forecast=board.public_shows_forecast,
+            tiles=tuple(
+                TileSpec(t.kind, t.width, with_defaults(t.kind, t.options or {}))
+                for t in board.tiles.all()
+            ),
+            theme=board.theme,
+            accent_color=board.accent_color,
+            logo_digest=board.logo_digest,
+            language=board.language,
+            clock_hours=board.clock_hours,
+            time_zone=board.account.time_zone,
+            dim_after_minutes=board.dim_unchanged_after_minutes,
         )
 
     def to_json(self) -> str:
@@ -58,6 +89,7 @@ class BoardSettings:
         values = json.loads(text)
         values["queue_ids"] = tuple(values["queue_ids"])
         values["warning_levels"] = {int(k): v for k, v in values["warning_levels"].items()}
+        values["tiles"] = tuple(TileSpec(**tile) for tile in values.get("tiles", ()))
         return cls(**values)
 
     def warning_level(self, queue_id: int) -> int:

@@ -145,5 +145,6 @@ def forget_renders(
 def boards_of_account(account_id: int) -> list[BoardSettings]:
     boards = Board.objects.filter(account__account_id=account_id, account__enabled=True)
     return [
-        BoardSettings.of(b) for b in boards.select_related("account").prefetch_related("thresholds")
+        BoardSettings.of(b)
+        for b in boards.select_related("account").prefetch_related("thresholds", "tiles")
     ]

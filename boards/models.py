@@ -19,6 +19,11 @@ from boards.validators import (  # noqa: F401 (migrations name them here)
 )
 
 
+class BoardManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("logo")
+
+
 class Board(models.Model):
     class AgentScope(models.TextChoices):
         ALL = "all", "All agents of the account"
@@ -123,7 +128,9 @@ class Board(models.Model):
         "keeps the theme's own.",
     )
     # The logo as we re-encoded it (PNG, boards/logos.py): never the uploaded file itself.
+    # Deferred by the manager (every poll reads boards); the digest names its URL.
     logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_digest = models.CharField(max_length=16, blank=True, default="", editable=False)
     language = models.CharField(
         max_length=8,
         choices=settings.LANGUAGES,
@@ -147,6 +154,8 @@ class Board(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BoardManager()
 
     class Meta:
         ordering = ["title"]
@@ -286,7 +295,6 @@ class PlaylistEntry(models.Model):
         return f"{self.board} for {self.seconds} s"
 
 
-# Tiles and messages to the floor live in their own modules; imported here so Django
-# registers them.
+# Tiles and messages live in modules of their own; imported so that Django registers them.
 from boards.layout import BoardTile  # noqa: E402, F401
 from boards.messages import BoardMessage  # noqa: E402, F401

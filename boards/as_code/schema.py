@@ -51,7 +51,7 @@ BOARD_FIELDS = (
 )
 TIME_FIELDS = {"opens_at", "closes_at", "quiet_hours_start", "quiet_hours_end"}
 # Board fields no file carries: the database's own bookkeeping.
-NOT_IN_FILES = {"id", "created_at", "updated_at", "logo"}
+NOT_IN_FILES = {"id", "created_at", "updated_at", "logo", "logo_digest"}
 
 THRESHOLD_KEYS = (
     Key("queue_id", integer),

@@ -76,6 +76,10 @@ def board_form(board, **rule) -> dict[str, object]:
         "daily_reload_hour": "4",
         "service_window_minutes": "30",
         "leaderboard_size": "0",
+        "theme": "dark",
+        "language": "en",
+        "clock_hours": "24",
+        "dim_unchanged_after_minutes": "0",
     }
     for prefix, total in (("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
         data |= {

@@ -18,19 +18,20 @@ from tests.webhooks.helpers import TOKEN, payload, post
 BUDGET = {
     # account (+ its zone), targets, today's events (+ whether any), rules, alerts, boards,
     # thresholds, alert history, messages to the floor (2026-12-03: +1, one query per board
-    # and render, read only when rendering)
-    "first poll (changed, renders every feed)": 11,
+    # and render, read only when rendering; 2026-12-04: +1, the board's tiles, its layout)
+    "first poll (changed, renders every feed)": 12,
     # the account and the open alerts: every 2 s per account (2026-12-03: -1, the alert
     # rules are read once per change of them, alerts/rule_cache.py)
     "poll, nothing changed": 2,
     # + the boards, thresholds, alert history and messages of the render (2026-12-03: +1,
-    # the messages to the floor; -1, the rules)
-    "poll after a change": 6,
+    # the messages to the floor; -1, the rules; 2026-12-04: +1, the tiles)
+    "poll after a change": 7,
     "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
-    "TV page": 5,  # token, last seen, playlist, board, thresholds
-    "supervisor page": 5,  # session, user, board, membership, thresholds
-    "public page": 2,  # board, thresholds
-    "public JSON": 2,
+    # each page also reads the board's tiles (2026-12-04: +1, the layout)
+    "TV page": 6,  # token, last seen, playlist, board, thresholds, tiles
+    "supervisor page": 6,  # session, user, board, membership, thresholds, tiles
+    "public page": 3,  # board, thresholds, tiles
+    "public JSON": 3,
 }
 
 

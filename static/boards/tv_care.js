@@ -1,0 +1,1 @@
+/* TV care: burn-in, dimming of unchanged areas, Screen Wake Lock. */
