@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "template_partials",
+    "adminsortable2",
     "axes",
     "accounts",
     "polling",
