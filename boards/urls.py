@@ -1,8 +1,20 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from boards import message_views, public_api, reports, views
+from boards import look_views, message_views, public_api, reports, views
 
 urlpatterns = [
+    # A board's accent and logo (boards/look_views.py), before the board routes they could
+    # be taken for.
+    re_path(
+        r"^boards/look/(?P<board_id>[0-9]{1,12})-(?P<colour>[0-9a-f]{6})\.css$",
+        look_views.accent_stylesheet,
+        name="board-look",
+    ),
+    re_path(
+        r"^boards/logo/(?P<board_id>[0-9]{1,12})-(?P<digest>[0-9a-f]{16})\.png$",
+        look_views.logo,
+        name="board-logo",
+    ),
     path("boards/", views.index, name="board-index"),
     path("boards/<slug:slug>/", views.supervisor, name="board-supervisor"),
     path("boards/<slug:slug>/report.csv", reports.report_csv, name="board-report"),
