@@ -10,12 +10,16 @@ admin for its link.
 
 from collections.abc import Callable, Iterable
 
-from boards.as_code import instances
+from boards.as_code import instances, tiles
 from boards.as_code.checking import Plan, References
 from boards.as_code.document import Error
 from boards.as_code.export import canonical, records, screen_document
 from boards.as_code.schema import RULE_FIELDS
+from boards.logos import store_logo
 from boards.models import Board, KioskToken
+
+# Parts whose rows tell no one when they change: the board's own save refreshes its screens.
+SILENT_PARTS = {"tiles"}
 
 
 def apply(plans: list[Plan], refs: References, errors: list[Error]) -> list[tuple[Plan, list]]:
@@ -32,8 +36,11 @@ def apply(plans: list[Plan], refs: References, errors: list[Error]) -> list[tupl
     outcomes = []
     for plan, wanted, differ in changes:
         notes: list[str] = []
-        changed = differ + _apply_parts(plan, wanted, refs, boards, errors, notes)
-        outcomes.append((plan, changed, notes))
+        parts = _apply_parts(plan, wanted, refs, boards, errors, notes)
+        saved = plan.current is None or differ
+        if not saved and SILENT_PARTS.intersection(parts):
+            plan.board.save(update_fields=["updated_at"])  # its screens follow, as on an edit
+        outcomes.append((plan, differ + parts, notes))
     return outcomes
 
 
@@ -48,9 +55,15 @@ def _apply_parts(plan, wanted, refs, boards, errors, notes) -> list[str]:
     if current.get("thresholds", []) != wanted["thresholds"]:
         _thresholds(board, plan.wanted["thresholds"], f"{path}.thresholds", errors)
         changed.append("thresholds")
+    if current.get("tiles", []) != wanted["tiles"]:
+        tiles.replace_tiles(board, plan.wanted["tiles"], f"{path}.tiles", errors)
+        changed.append("tiles")
     if current.get("alert_rules", []) != wanted["alert_rules"]:
         _rules(board, plan.wanted["alert_rules"], f"{path}.alert_rules", errors)
         changed.append("alert_rules")
+    if current.get("logo") != wanted["logo"]:
+        store_logo(board, plan.logo or None)  # saved, so its screens follow
+        changed.append("logo")
     if _screens(board, plan.wanted["screens"], f"{path}.screens", boards, errors, notes):
         changed.append("screens")
     return changed

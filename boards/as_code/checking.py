@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from accounts.models import Voice360Account
-from boards.as_code import instances
+from boards.as_code import instances, tiles
 from boards.as_code.document import INVALID, SCHEMA_VERSION, Error
 from boards.as_code.export import board_document, boards_to_export
+from boards.as_code.logo import checked_png, logo_text, stored_png
 from boards.as_code.schema import check_board, check_document
 from boards.models import Board
 
@@ -20,6 +21,7 @@ class Plan:
     wanted: dict[str, object]  # the checked board record, its lists in the file's order
     board: Board  # the stored board with the file's values set, or a new one
     current: dict[str, object] | None  # the stored board's document before the import
+    logo: bytes = b""  # the PNG the board is to keep (wanted["logo"] is its text)
 
     @property
     def slug(self) -> str:
@@ -112,12 +114,17 @@ def _plan(path: str, wanted: dict, stored: Board | None, refs: References, error
     instances.clean(board, path, errors, exclude=["account"] if account is None else [])
     _check_supervisors(wanted["supervisors"], f"{path}.supervisors", refs, errors)
     _check_thresholds(board, wanted["thresholds"], f"{path}.thresholds", errors)
+    tiles.check_tiles(wanted["tiles"], f"{path}.tiles", errors)
     for index, item in enumerate(wanted["alert_rules"]):
         rule = instances.new_rule(board, item)
         instances.clean(rule, f"{path}.alert_rules[{index}]", errors, exclude=["board"])
     for index, item in enumerate(wanted["screens"]):
         _check_screen(board, item, f"{path}.screens[{index}]", refs, errors)
-    return Plan(path, wanted, board, current)
+    png = checked_png(wanted["logo"], stored_png(stored), f"{path}.logo", errors)
+    if png is INVALID:
+        return Plan(path, wanted, board, current)
+    wanted["logo"] = logo_text(png)
+    return Plan(path, wanted, board, current, png)
 
 
 def _check_supervisors(names: list[str], path: str, refs: References, errors) -> None:

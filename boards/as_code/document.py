@@ -76,6 +76,13 @@ def string(value: object, path: str, errors: list[Error]) -> object:
     return value
 
 
+def mapping(value: object, path: str, errors: list[Error]) -> object:
+    """Any mapping, its entries checked by whoever reads it (a tile's options: the layout)."""
+    if not isinstance(value, dict):
+        return _fail(errors, path, "not a mapping (key: value lines)")
+    return value
+
+
 def time(value: object, path: str, errors: list[Error]) -> object:
     """ "HH:MM" or "HH:MM:SS". Unquoted, YAML 1.1 reads 22:00 as the number 1320."""
     match = TIME.match(value) if isinstance(value, str) else None

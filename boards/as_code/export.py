@@ -12,20 +12,25 @@ import yaml
 from django.db.models import Prefetch, QuerySet
 
 from boards.as_code.document import SCHEMA_VERSION, format_time
+from boards.as_code.logo import LogoText, logo_text, stored_png
 from boards.as_code.schema import BOARD_FIELDS, BOARD_KEYS, RULE_FIELDS, THRESHOLD_KEYS
+from boards.as_code.tiles import canonical_tiles, tile_document
 from boards.models import Board, KioskToken
 
+STR_TAG = "tag:yaml.org,2002:str"
 HEADER = "# Wallboard boards as code: docs/boards-as-code.md (no keys, tokens or secrets)\n"
 
 
 def boards_to_export(slugs: Iterable[str] | None = None) -> QuerySet[Board]:
-    boards = Board.objects.select_related("account").order_by("slug")
+    # defer(None): the logo too, which the manager leaves out of every other read.
+    boards = Board.objects.select_related("account").defer(None).order_by("slug")
     if slugs is not None:
         boards = boards.filter(slug__in=list(slugs))
     screens = KioskToken.objects.active().prefetch_related("playlist__board")
     return boards.prefetch_related(
         "supervisors",
         "thresholds",
+        "tiles",
         "alert_rules",
         Prefetch("kiosk_tokens", queryset=screens, to_attr="active_screens"),
     )
@@ -33,9 +38,18 @@ def boards_to_export(slugs: Iterable[str] | None = None) -> QuerySet[Board]:
 
 def dump(boards: Iterable[Board]) -> str:
     document = {"version": SCHEMA_VERSION, "boards": [board_document(b) for b in boards]}
-    return HEADER + yaml.safe_dump(
-        document, sort_keys=False, allow_unicode=True, default_flow_style=False
+    return HEADER + yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
     )
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    LogoText, lambda dumper, text: dumper.represent_scalar(STR_TAG, str(text), style="|")
+)
 
 
 def board_document(board: Board) -> dict[str, object]:
@@ -46,8 +60,10 @@ def board_document(board: Board) -> dict[str, object]:
         **{key.name: _plain(getattr(board, key.name)) for key in BOARD_FIELDS},
         "supervisors": sorted(user.get_username() for user in board.supervisors.all()),
         "thresholds": sort_thresholds(records(board.thresholds.all(), THRESHOLD_KEYS)),
+        "tiles": [tile_document(tile) for tile in board.tiles.all()],
         "alert_rules": sort_rules(records(board.alert_rules.all(), RULE_FIELDS)),
         "screens": sort_screens(screen_document(s) for s in _screens(board)),
+        "logo": logo_text(stored_png(board)),
     }
     return {key.name: values[key.name] for key in BOARD_KEYS}
 
@@ -62,9 +78,10 @@ def screen_document(token: KioskToken) -> dict[str, object]:
 
 
 def canonical(board: dict[str, object]) -> dict[str, object]:
-    """A checked board record in the export's order of its lists."""
+    """A checked board record in the export's order of its lists (tiles keep the file's)."""
     return {
         **board,
+        "tiles": canonical_tiles(board["tiles"]),
         "supervisors": sorted(board["supervisors"]),
         "thresholds": sort_thresholds(board["thresholds"]),
         "alert_rules": sort_rules(board["alert_rules"]),

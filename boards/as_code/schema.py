@@ -11,6 +11,7 @@ from boards.as_code.document import (
     field_default,
     integer,
     list_of,
+    mapping,
     optional,
     record,
     string,
@@ -19,6 +20,7 @@ from boards.as_code.document import (
 
 BOARD, RULE = "boards.Board", "alerts.AlertRule"
 TOKEN, ENTRY = "boards.KioskToken", "boards.PlaylistEntry"
+TILE = "boards.BoardTile"
 
 
 def _field(model: str, name: str, check) -> Key:
@@ -51,7 +53,8 @@ BOARD_FIELDS = (
 )
 TIME_FIELDS = {"opens_at", "closes_at", "quiet_hours_start", "quiet_hours_end"}
 # Board fields no file carries: the database's own bookkeeping.
-NOT_IN_FILES = {"id", "created_at", "updated_at", "logo", "logo_digest"}
+# The logo's digest follows from the logo (boards/as_code/logo.py).
+NOT_IN_FILES = {"id", "created_at", "updated_at", "logo_digest"}
 
 THRESHOLD_KEYS = (
     Key("queue_id", integer),
@@ -77,6 +80,12 @@ SCREEN_KEYS = (
     _field(TOKEN, "sound_enabled", boolean),
     Key("playlist", list_of(record(PLAYLIST_KEYS)), list),
 )
+# A tile's options are checked by the layout's rules (boards/as_code/tiles.py).
+TILE_KEYS = (
+    Key("kind", string),
+    _field(TILE, "width", integer),
+    Key("options", mapping, dict),
+)
 BOARD_KEYS = (
     Key("slug", string),
     Key("title", string),
@@ -84,9 +93,11 @@ BOARD_KEYS = (
     *BOARD_FIELDS[:3],
     Key("thresholds", list_of(record(THRESHOLD_KEYS)), list),
     *BOARD_FIELDS[3:],
+    Key("tiles", list_of(record(TILE_KEYS)), list),
     Key("supervisors", list_of(string), list),
     Key("alert_rules", list_of(record(RULE_FIELDS)), list),
     Key("screens", list_of(record(SCREEN_KEYS)), list),
+    Key("logo", optional(string), None),  # last: a long block of base64
 )
 check_board = record(BOARD_KEYS)
 
