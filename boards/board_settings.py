@@ -92,6 +92,15 @@ class BoardSettings:
         values["tiles"] = tuple(TileSpec(**tile) for tile in values.get("tiles", ()))
         return cls(**values)
 
+    def has_tile(self, kind: str) -> bool:
+        return any(t.kind == kind for t in self.tiles)
+
+    @property
+    def leaders_shown(self) -> int:
+        """How many top agents a render ranks: the board's leaderboard or its largest tile's."""
+        sizes = [t.options["size"] for t in self.tiles if t.kind == "leaderboard"]
+        return max([self.leaderboard_size, *sizes])
+
     def warning_level(self, queue_id: int) -> int:
         return self.warning_levels.get(queue_id, self.warning_at_or_below)
 

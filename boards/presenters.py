@@ -109,6 +109,8 @@ def _queue_view(
     members = None
     if detail and queue.member_ids is not None:
         members = tuple(sorted(names.get(pk, f"#{pk}") for pk in queue.member_ids))
+    # A TV's trend tile draws the series too (boards/tile_kinds.py).
+    draws_trend = detail or (audience.sees_agents and board.has_tile("trend"))
     of_queue = counts.queues.get(queue.id, QueueToday()) if counts else None
     waiting = queue_figures.waiting(queue, of_queue)
     shows_level = of_queue is not None and board.shows_service_level(audience)
@@ -128,7 +130,8 @@ def _queue_view(
         warning_at_or_below=warning_at,
         config=queue.config.model_dump() if detail and queue.config else None,
         members=members,
-        sparkline=sparkline(history) if detail and history else None,
+        member_ids=tuple(queue.member_ids or ()) if audience.sees_agents else (),
+        sparkline=sparkline(history) if draws_trend and history else None,
         today=of_queue if board.shows_today(audience) else None,
         alerts=alerts,
         waiting=waiting,
@@ -212,8 +215,8 @@ def board_view(
     if audience.sees_agents:
         chosen = visible_agents(board, snapshot.agents, queues)
         agents = sort_agents([agent_view(a, audience, today) for a in chosen])
-        if today is not None and board.leaderboard_size:
-            leaders = queue_figures.leaderboard(chosen, today, board.leaderboard_size, agent_name)
+        if today is not None and board.leaders_shown:
+            leaders = queue_figures.leaderboard(chosen, today, board.leaders_shown, agent_name)
     return BoardView(
         board=board,
         audience=audience,

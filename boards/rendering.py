@@ -16,9 +16,15 @@ from django.template import Template
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from boards.audience import Audience
+from boards.board_settings import TileSpec
+from boards.fitting import density, fit_bucket
+from boards.layout import GRID_COLUMNS, TileKind
+from boards.tile_kinds import KINDS, Kind
 from boards.view_models import BoardView
 
 BODY_TEMPLATE = "boards/_body.html"
+TILES_BODY_TEMPLATE = "boards/_tiles_body.html"
 
 
 @dataclass(frozen=True)
@@ -58,25 +64,36 @@ def _tile(name: str) -> Template:
 
 
 def _fragment(kind: str, id_: str, template: str, **context: object) -> Fragment:
-    return Fragment(kind, id_, _tile(template).render(context))
+    """`id_` is the element's id: every partial sets its own from `fragment_id`."""
+    return Fragment(kind, id_, _tile(template).render({"fragment_id": id_, **context}))
+
+
+def _status(view: BoardView) -> Fragment:
+    return _fragment("status", "board-status", "status", view=view)
 
 
 def render_fragments(view: BoardView) -> tuple[Fragment, ...]:
+    if composes(view):
+        return _render_composed(view).fragments
     fragments = [
-        _fragment("status", "board-status", "status", view=view),
+        _status(view),
         # Always there (hidden while empty): a message posted or gone is one fragment's swap.
         _fragment("messages", "board-messages", "messages", view=view),
         _fragment("today", "today-total", "today", view=view),
     ]
     if view.board.leaderboard_size and view.agents is not None:
-        fragments.append(_fragment("leaderboard", "leaderboard", "leaderboard", view=view))
+        fragments.append(
+            _fragment("leaderboard", "leaderboard", "leaderboard", view=view, rows=view.leaderboard)
+        )
     fragments += [
         _fragment("queue", f"queue-{q.id}", "queue", queue=q, view=view) for q in view.queues
     ]
     if view.agents is not None:
         card = "agent_row" if view.shows_detail else "agent_card"
+        roomy = density(len(view.agents))
         fragments += [
-            _fragment("agent", f"agent-{a.id}", card, agent=a, view=view) for a in view.agents
+            _fragment("agent", f"agent-{a.id}", card, agent=a, view=view, density=roomy)
+            for a in view.agents
         ]
     if view.alert_history is not None:
         fragments.append(_fragment("history", "alert-history", "alert_history", view=view))
@@ -93,7 +110,90 @@ def _placed(fragments: tuple[Fragment, ...], kind: str) -> list[SafeString]:
     return [mark_safe(f.html) for f in fragments if f.kind == kind]  # noqa: S308
 
 
+def composes(view: BoardView) -> bool:
+    """A board with tiles shows them on its TVs; supervisors keep their working page (tables,
+    details, history) and the public its status card, whatever the layout."""
+    return bool(view.board.tiles) and view.audience is Audience.TV
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One tile of a composed board, rendered: its fragments, in the cell of its width."""
+
+    tile: TileSpec
+    number: int
+    kind: Kind
+    fragments: tuple[Fragment, ...]
+
+    @property
+    def label(self) -> str:
+        return TileKind(self.tile.kind).label
+
+    @property
+    def items(self) -> list[SafeString]:
+        return [mark_safe(f.html) for f in self.fragments]  # noqa: S308 (our own, escaped)
+
+    @property
+    def bucket(self) -> int:
+        return fit_bucket(len(self.fragments), self.kind.grid or "queues")
+
+    @property
+    def density(self) -> str:
+        return density(len(self.fragments))
+
+
+def compose(view: BoardView) -> list[Cell]:
+    cells = []
+    for number, tile in enumerate(view.board.tiles):
+        kind = KINDS[tile.kind]
+        prefix = f"t{number}-"
+        fragments = tuple(
+            _fragment(
+                f"tile-{tile.kind}", prefix + str(item.pop("id")), kind.partial, view=view,
+                prefix=prefix, **item, density=density(len(items)),
+            )
+            for items in [kind.present(view, tile.options)]
+            for item in items
+        )  # fmt: skip
+        cells.append(Cell(tile, number, kind, fragments))
+    return cells
+
+
+def rows(cells: list[Cell]) -> list[tuple[int, list[Cell]]]:
+    """The cells packed into rows of GRID_COLUMNS, in order, each row with its share of the
+    screen's height (its tallest kind's; 0: as tall as its content)."""
+    packed: list[list[Cell]] = []
+    used = GRID_COLUMNS
+    for cell in cells:
+        if used + cell.tile.width > GRID_COLUMNS:
+            packed.append([])
+            used = 0
+        packed[-1].append(cell)
+        used += cell.tile.width
+    return [(max(c.kind.grows for c in row), row) for row in packed]
+
+
+def _render_composed(view: BoardView) -> RenderedBoard:
+    cells = compose(view)
+    status = _status(view)
+    context = {
+        "view": view,
+        "status": mark_safe(status.html),  # noqa: S308
+        "rows": rows(cells),
+        "banner_tile": view.board.has_tile("messages"),
+    }
+    fragments = (status, *(f for cell in cells for f in cell.fragments))
+    if not context["banner_tile"]:  # messages always reach the screens
+        banner = _fragment("messages", "board-messages", "messages", view=view)
+        context["banner"] = mark_safe(banner.html)  # noqa: S308
+        fragments = (status, banner, *fragments[1:])
+    body = get_template(TILES_BODY_TEMPLATE).render(context)
+    return RenderedBoard(view.version, view.fetched_at, body, fragments)
+
+
 def render_board(view: BoardView) -> RenderedBoard:
+    if composes(view):
+        return _render_composed(view)
     fragments = render_fragments(view)
     context = {
         "view": view,

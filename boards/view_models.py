@@ -15,17 +15,11 @@ from snapshots.models import WINDOWS, AgentStatus, AgentToday, QueueToday, Servi
 Level = Literal["ok", "warning", "alert"]
 
 STATUS_LABELS: dict[AgentStatus, str] = {
-    "available": "Available",
-    "on_call": "On call",
-    "online": "Online",
-    "offline": "Offline",
-}
+    "available": "Available", "on_call": "On call", "online": "Online", "offline": "Offline"
+}  # fmt: skip
 STATUS_SHORT: dict[AgentStatus, str] = {
-    "available": "Free",
-    "on_call": "Call",
-    "online": "Online",
-    "offline": "Off",
-}
+    "available": "Free", "on_call": "Call", "online": "Online", "offline": "Off"
+}  # fmt: skip
 STATUS_ORDER: dict[AgentStatus, int] = {"on_call": 0, "available": 1, "online": 2, "offline": 3}
 DIRECTION_LABELS = {"inbound": "In", "outbound": "Out"}
 
@@ -196,6 +190,7 @@ class QueueView(_AgainstTarget):
     warning_at_or_below: int
     config: dict[str, object] | None = None
     members: tuple[str, ...] | None = None
+    member_ids: tuple[int, ...] = ()  # agents' ids, for an agent grid of its members
     sparkline: Sparkline | None = None
     today: QueueToday | None = None
     alerts: tuple[AlertView, ...] = ()  # unacknowledged first; always empty for the public
@@ -277,6 +272,15 @@ class BoardView(_AgainstTarget):
     @property
     def window(self) -> str:
         return f"{self.window_minutes}m"
+
+    @property
+    def waiting(self) -> Waiting:
+        """The board's queues together: from the events, or the polls' estimates added up."""
+        if self.today is not None:
+            return Waiting(self.today.calls_waiting, False, self.today.oldest_waiting_since)
+        counts = [q.waiting.count for q in self.queues]
+        known = counts and None not in counts
+        return Waiting(sum(counts), True, None) if known else NOT_KNOWN  # type: ignore[arg-type]
 
     @property
     def windows(self) -> tuple[ServiceLevel, ...]:

@@ -1,0 +1,107 @@
+"""A composed board (tiles of every kind, boards/tile_kinds.py) on the demo TV fits every
+screen size the board supports, landscape and portrait, with and without alerts: no
+scrolling, nothing off screen or cut off, no two texts of a tile drawn over each other.
+Screenshots are kept in test-artifacts/."""
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.browser.board import open_board, open_tab, save_screenshot
+from tests.browser.fit import MEASURE
+from tests.browser.test_service_tiles import SALES, SUPPORT, busy_stack  # noqa: F401
+from tests.stack import Stack
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)]
+# Every kind, in rows of twelve columns: figures, then queues beside their trend, the agents
+# beside the leaderboard, and the day with the banner.
+LAYOUT = [
+    ("service", 3, {}),
+    ("waiting", 3, {"queue": SUPPORT}),
+    ("clock", 3, {}),
+    ("text", 3, {"text": "Support line 0800 123 456"}),
+    ("queues", 8, {}),
+    ("trend", 4, {}),
+    ("agents", 8, {"sort": "state"}),
+    ("leaderboard", 4, {"size": 5}),
+    ("today", 8, {}),
+    ("messages", 4, {}),
+]
+COMPOSE = """
+import json
+from alerts.models import AlertRule
+from boards.layout import BoardTile
+from boards.messages import BoardMessage
+from boards.models import Board
+board = Board.objects.get(slug="floor-tv")
+BoardTile.objects.filter(board=board).delete()
+AlertRule.objects.filter(board=board).delete()
+for position, (kind, width, options) in enumerate(json.loads({layout!r})):
+    BoardTile.objects.create(
+        board=board, position=position, kind=kind, width=width, options=options
+    )
+for queue_id in json.loads({alerts!r}):
+    AlertRule.objects.create(
+        board=board, label="Short staffed", queue_id=queue_id, kind="available_at_or_below",
+        threshold=100, cooldown_seconds=0,
+    )
+BoardMessage.objects.filter(board=board).delete()
+if {message!r}:
+    BoardMessage.objects.create(board=board, text={message!r})
+board.save()
+"""
+
+
+def compose(stack: Stack, layout: list, alerts: list[int], message: str = "") -> None:
+    """Lay the demo TV board out as the admin would (a save re-renders its feeds)."""
+    code = COMPOSE.format(layout=json.dumps(layout), alerts=json.dumps(alerts), message=message)
+    stack.manage("shell", "-c", code)
+
+
+@pytest.fixture(params=[False, True], ids=["", "with-alerts"])
+def composed(request: pytest.FixtureRequest, busy_stack: Stack) -> Iterator[bool]:  # noqa: F811
+    alerts = [SALES, SUPPORT] if request.param else []
+    compose(busy_stack, LAYOUT, alerts, message="Team huddle at 15:00 in room 2")
+    yield request.param
+    compose(busy_stack, [], [])
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_a_composed_tv_fits_and_nothing_overlaps(
+    busy_stack: Stack,  # noqa: F811
+    composed: bool,
+    browser: Browser,
+    width: int,
+    height: int,
+) -> None:
+    tab = open_tab(browser, width, height)
+    try:
+        page = open_board(tab, busy_stack.tv_url())
+        expect(page.locator(".cell")).to_have_count(len(LAYOUT))
+        expect(page.locator(".cell--queues .tile")).to_have_count(2)
+        expect(page.locator(".cell--agents .agent").first).to_be_visible()
+        expect(page.locator(".cell--messages .message__text")).to_have_text(
+            "Team huddle at 15:00 in room 2"
+        )
+        expect(page.locator(".figure--service .figure__main")).to_contain_text("%", timeout=30_000)
+        expect(page.locator(".figure--clock .figure__main")).to_have_text(re.compile(r"\d"))
+        if composed:
+            expect(page.locator(".cell--queues .tile__alarms")).to_have_count(2, timeout=30_000)
+        page.evaluate("document.fonts.ready")
+        alerts = "-alerts" if composed else ""
+        save_screenshot(page, f"tv-composed{alerts}-{width}x{height}.png")
+
+        report = page.evaluate(MEASURE)
+
+        assert report["document"] == [width, height], report
+        assert report["offScreen"] == [], report
+        assert report["cutOff"] == [], report
+        assert report["overlapping"] == [], report
+        assert tab.unexpected_console_errors() == []
+    finally:
+        tab.page.context.close()
