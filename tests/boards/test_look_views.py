@@ -182,13 +182,16 @@ def test_a_board_page_shows_its_logo_with_the_title_as_its_alt_text(board):
     store_logo(board, a_png())
     page = tv_page(board)
     src = f"/boards/logo/{board.pk}-{board.logo_digest}.png"
-    assert f'src="{src}" alt="Floor"' in page
+    assert f'<img id="board-logo" class="board__logo" src="{src}"\n  alt="Floor">' in page
+    assert '<h1 id="board-title" class="board__title">Floor</h1>' in page
     assert Client().get(src).status_code == 200
 
 
 def test_a_board_page_without_a_logo_shows_its_title_alone(board):
-    assert '<h1 id="board-title" class="board__title">Floor</h1>' in tv_page(board)
-    assert "/boards/logo/" not in tv_page(board)
+    page = tv_page(board)
+    assert '<h1 id="board-title" class="board__title">Floor</h1>' in page
+    assert '<span id="board-logo" hidden></span>' in page
+    assert "/boards/logo/" not in page
 
 
 def test_the_title_and_logos_alt_text_are_escaped(board):
@@ -208,3 +211,17 @@ def test_a_board_pages_colour_scheme_and_theme_follow_its_theme(board, theme, sc
     page = tv_page(board)
     assert f'<meta name="color-scheme" content="{scheme}">' in page
     assert f'data-theme="{theme}"' in page
+
+
+def test_a_tvs_pushed_header_carries_the_logo_only_where_it_is_given_the_board(board):
+    from django.template.loader import render_to_string
+
+    from boards.board_settings import BoardSettings
+
+    store_logo(board, a_png())
+    settings = BoardSettings.of(Board.objects.get(pk=board.pk))
+    context = {"title": "Floor", "hours": None, "rotation": None}
+    without = render_to_string("boards/_tv_header.html", context)
+    assert 'id="board-logo"' not in without  # the page keeps the logo it has
+    given = render_to_string("boards/_tv_header.html", {**context, "board": settings})
+    assert f"/boards/logo/{board.pk}-{board.logo_digest}.png" in given
