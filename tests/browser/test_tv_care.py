@@ -1,7 +1,10 @@
 """TV care in Chromium against the real stack: a playlist rotating on one websocket, reloads
-from the admin, a reload after a deploy (another build id), night mode."""
+from the admin, a reload after a deploy (another build id), night mode; the burn-in shift, the
+dimming of unchanged areas and the Screen Wake Lock (static/boards/tv_care.js), on Playwright's
+fake clock."""
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,18 +16,20 @@ from demo import names as demo
 from tests.browser.board import (
     SOCKET_STATE,
     Tab,
+    agent_card,
     load_id,
     log_in_as_demo_admin,
     open_board,
     open_tab,
 )
-from tests.stack import Stack
+from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
 
 TITLES = ["Call centre floor", "Supervisor: all queues", "Support line status"]
 SALES = 100134
 SCREENSHOTS = Path("/tmp")  # noqa: S108 - where the brief asks for them
+CARE_SHOTS = SCREENSHOTS / "tvcare"
 
 
 def _shell(stack: Stack, code: str) -> None:
@@ -185,3 +190,242 @@ def test_night_mode_follows_the_servers_clock_not_the_tvs(stack: Stack, tab: Tab
     # The page checked the hours at load and after the socket's greeting (#board-hours).
     expect(page.locator("#closed-chip")).to_be_hidden()
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bis-closed\b"))
+
+
+# --- burn-in shift ---------------------------------------------------------------------------
+
+BURN_IN_STEP_MS = 180_000  # static/boards/tv_care.js
+RING = [(0, 0), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)]
+# What must move with the tiles: the header (title, clock) and a label in each kind of tile.
+MOVING = {
+    "header": ".board__header",
+    "title": "#board-title",
+    "clock": "#clock",
+    "body": "#board-body",
+    "queue tile": ".tile",
+    "queue label": ".tile__number dt",
+    "agent card": ".agent",
+}
+BOXES = """(selectors) => {
+  const frame = document.getElementById("board");
+  const boxes = {};
+  for (const [name, selector] of Object.entries(selectors)) {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    boxes[name] = {x: box.left, y: box.top, right: box.right, bottom: box.bottom};
+  }
+  return {boxes, padding: parseFloat(getComputedStyle(frame).paddingLeft),
+          width: innerWidth, height: innerHeight,
+          at: [document.body.dataset.burnX, document.body.dataset.burnY]};
+}"""
+
+
+def _ring_start_ms() -> int:
+    """A moment in the coming hour at which the ring stands at its first position."""
+    lap = BURN_IN_STEP_MS * len(RING)
+    return (int(time.time() * 1000) // lap + 1) * lap
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080), (3840, 2160), (1080, 1920)])
+def test_the_whole_screen_steps_around_the_burn_in_ring_within_the_margin(
+    stack: Stack, tab: Tab, width: int, height: int
+) -> None:
+    page = tab.page
+    page.set_viewport_size({"width": width, "height": height})
+    page.clock.install(time=_ring_start_ms() / 1000)
+    open_board(tab, stack.tv_url())
+    seen = []
+    for step, (x, y) in enumerate(RING):
+        if step:
+            page.clock.fast_forward(BURN_IN_STEP_MS)
+        expect(page.locator("body")).to_have_attribute("data-burn-x", str(x))
+        expect(page.locator("body")).to_have_attribute("data-burn-y", str(y))
+        seen.append(page.evaluate(BOXES, MOVING))
+
+    padding = seen[0]["padding"]
+    for name in MOVING:
+        xs = [s["boxes"][name]["x"] for s in seen]
+        ys = [s["boxes"][name]["y"] for s in seen]
+        centre_x, centre_y = xs[0], ys[0]  # the ring's first position is the unshifted one
+        shift = max(xs) - centre_x
+        # A few pixels, well inside the frame's padding (the safe margin), the same every way.
+        assert 1.5 <= shift <= padding / 2, (name, shift, padding)
+        for (x, y), at_x, at_y in zip(RING, xs, ys, strict=True):
+            assert at_x - centre_x == pytest.approx(x * shift, abs=0.05), (name, x, xs)
+            assert at_y - centre_y == pytest.approx(y * shift, abs=0.05), (name, y, ys)
+    for snapshot in seen:  # nothing is pushed past the screen's edge at any step
+        for name, box in snapshot["boxes"].items():
+            assert box["x"] >= 0 and box["y"] >= 0, (name, snapshot)
+            assert box["right"] <= width and box["bottom"] <= height, (name, snapshot)
+    page.screenshot(path=str(CARE_SHOTS / f"burn-in-{width}x{height}.png"))
+
+
+# --- dimming unchanged areas -------------------------------------------------------------------
+
+WEI, TOM = 125, 127  # Wei Chen stays available throughout; Tom's phone is unplugged
+UNCHANGED = re.compile(r"\bis-unchanged\b")
+DIMMED = "brightness(0.8)"
+# Never dimmed: what must catch the eye (static/boards/tv_care.css).
+LOUD = ".tile--warning, .tile--alert, .tile--alarm, .messages, .board-status"
+FILTERS = """(loud) => Array.from(document.querySelectorAll("#board-body .is-unchanged")).map(
+  (element) => ({
+    id: element.id, loud: element.matches(loud), filter: getComputedStyle(element).filter,
+  }))"""
+
+
+# The page's websockets, to ask for a full state as the page does after a gap (protocol.js).
+KEEP_SOCKETS = """
+window.__sockets = [];
+window.WebSocket = class extends window.WebSocket {
+  constructor(...args) { super(...args); window.__sockets.push(this); }
+};
+"""
+
+
+@pytest.fixture
+def dims_after_a_minute(stack: Stack) -> Iterator[None]:
+    """The floor TV dims what has not changed for a minute."""
+    slug = demo.DEMO_BOARDS["tv"]
+    _shell(stack, f"Board.objects.filter(slug={slug!r}).update(dim_unchanged_after_minutes=1)\n")
+    yield
+    _shell(stack, f"Board.objects.filter(slug={slug!r}).update(dim_unchanged_after_minutes=0)\n")
+
+
+def test_an_area_unchanged_for_the_boards_minutes_dims_and_brightens_when_it_changes(
+    stack: Stack, tab: Tab, dims_after_a_minute
+) -> None:
+    page = tab.page
+    page.add_init_script(KEEP_SOCKETS)
+    page.clock.install()
+    open_board(tab, stack.tv_url())
+    expect(page.locator("body")).to_have_attribute("data-dim-after", "1")
+    wei, tom = agent_card(page, WEI), agent_card(page, TOM)
+    page.clock.fast_forward(45_000)
+    expect(wei).not_to_have_class(UNCHANGED)
+
+    page.clock.fast_forward(30_000)  # 75 s without a change
+    expect(wei).to_have_class(UNCHANGED)
+    expect(tom).to_have_class(UNCHANGED)
+    expect(wei).to_have_css("filter", DIMMED)  # after its slow fade
+    expect(page.locator(".board__header")).to_have_css("filter", "none")
+    for fragment in page.evaluate(FILTERS, LOUD):
+        assert fragment["filter"] == ("none" if fragment["loud"] else DIMMED), fragment
+    page.screenshot(path=str(CARE_SHOTS / "dimmed.png"))
+
+    # Tom's phone is unplugged: his card is swapped, bright at once; Wei's stays dimmed.
+    stack.control("PATCH", f"/accounts/{ACCOUNT_ID}/agents/{TOM}", {"registered": False})
+    expect(tom).to_have_attribute("data-status", "offline")
+    expect(tom).not_to_have_class(UNCHANGED)
+    expect(tom).to_have_css("filter", "none")
+    expect(wei).to_have_class(UNCHANGED)
+    # A full state (what a reconnect brings) swaps every fragment anew: those whose HTML did
+    # not change stay dimmed.
+    full_states = page.evaluate("window.__wb.fullStates")
+    page.evaluate('window.__sockets[window.__sockets.length - 1].send(\'{"type": "resync"}\')')
+    page.wait_for_function(f"window.__wb.fullStates > {full_states}")
+    expect(wei).to_have_class(UNCHANGED)
+    expect(tom).not_to_have_class(UNCHANGED)
+    page.clock.fast_forward(75_000)
+    expect(tom).to_have_class(UNCHANGED)
+
+
+# --- Screen Wake Lock --------------------------------------------------------------------------
+
+# A stand-in for navigator.wakeLock (headless Chromium has no screen to keep awake) that does
+# what a browser does: it grants a lock only to a visible page and lets go of it when the page
+# is hidden; the test hides and shows the page, or lets go as the system would.
+WAKE_LOCK_STUB = """
+(() => {
+  const state = {requests: 0, held: [], visibility: "visible"};
+  window.__wakeLock = state;
+  function release(lock) {
+    if (!lock.released) {
+      lock.released = true;
+      state.held = state.held.filter((other) => other !== lock);
+      lock.dispatchEvent(new Event("release"));
+    }
+    return Promise.resolve();
+  }
+  Object.defineProperty(navigator, "wakeLock", {configurable: true, value: {
+    request(type) {
+      state.requests += 1;
+      if (type !== "screen" || state.visibility !== "visible") {
+        return Promise.reject(new DOMException("The page is not visible", "NotAllowedError"));
+      }
+      const lock = Object.assign(new EventTarget(), {type, released: false});
+      lock.release = () => release(lock);
+      state.held.push(lock);
+      return Promise.resolve(lock);
+    },
+  }});
+  Object.defineProperty(document, "visibilityState", {get: () => state.visibility});
+  Object.defineProperty(document, "hidden", {get: () => state.visibility !== "visible"});
+  window.__setVisibility = (visibility) => {
+    state.visibility = visibility;
+    if (visibility !== "visible") { state.held.slice().forEach(release); }
+    document.dispatchEvent(new Event("visibilitychange"));
+  };
+  window.__systemReleases = () => state.held.slice().forEach(release);
+})();
+"""
+WAKE_LOCK_RETRY_MS = 30_000  # static/boards/tv_care.js
+
+
+def _wake_lock(page: Page, requests: int, held: int) -> None:
+    page.wait_for_function(
+        f"window.__wakeLock.requests === {requests} && window.__wakeLock.held.length === {held}"
+    )
+
+
+def test_the_tv_keeps_its_screen_awake_and_takes_the_lock_again_after_it_was_released(
+    stack: Stack, tab: Tab
+) -> None:
+    page = tab.page
+    page.add_init_script(WAKE_LOCK_STUB)
+    page.clock.install()
+    open_board(tab, stack.tv_url())
+    _wake_lock(page, requests=1, held=1)
+
+    # Hidden (another input on the TV, a screen saver): the lock goes, and none is asked for
+    # while hidden, not even when the retry comes round.
+    page.evaluate("window.__setVisibility('hidden')")
+    _wake_lock(page, requests=1, held=0)
+    page.clock.fast_forward(WAKE_LOCK_RETRY_MS)
+    _wake_lock(page, requests=1, held=0)
+    page.evaluate("window.__setVisibility('visible')")
+    _wake_lock(page, requests=2, held=1)
+
+    # The system lets go while the board is on screen (a power saver): taken again soon.
+    page.evaluate("window.__systemReleases()")
+    _wake_lock(page, requests=2, held=0)
+    page.clock.fast_forward(WAKE_LOCK_RETRY_MS)
+    _wake_lock(page, requests=3, held=1)
+
+
+def test_a_tv_without_the_wake_lock_api_works_as_ever(stack: Stack, tab: Tab) -> None:
+    page = tab.page
+    page.add_init_script("delete Navigator.prototype.wakeLock;")
+    page.clock.install(time=_ring_start_ms() / 1000)
+    open_board(tab, stack.tv_url())
+    assert page.evaluate("'wakeLock' in navigator") is False
+    page.clock.fast_forward(BURN_IN_STEP_MS)  # the page's care goes on: the next step
+    expect(page.locator("body")).to_have_attribute("data-burn-x", "1")
+    expect(agent_card(page, WEI).locator(".agent__name")).to_have_text("Wei Chen")
+    assert tab.console_errors == []  # no page error either (the tab records them there)
+
+
+def test_only_a_tv_shifts_and_keeps_its_screen_awake(
+    stack: Stack, tab: Tab, browser: Browser
+) -> None:
+    page = tab.page
+    page.add_init_script(WAKE_LOCK_STUB)
+    open_board(tab, stack.public_url())
+    admin = _admin(browser, stack, "/boards/")
+    try:
+        admin.page.add_init_script(WAKE_LOCK_STUB)
+        open_board(admin, stack.url(f"/boards/{demo.DEMO_BOARDS['tv']}/"))
+        for other in (page, admin.page):
+            assert other.evaluate("window.__wakeLock.requests") == 0
+            expect(other.locator("body")).not_to_have_attribute("data-burn-x", re.compile(""))
+            expect(other.locator(".board__header")).to_have_css("transform", "none")
+    finally:
+        admin.page.context.close()
