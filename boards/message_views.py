@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from boards.access import watched_board
 from boards.messages import EXPIRY_CHOICES, MAX_LENGTH, BoardMessage
 from boards.models import Board
+from boards.templatetags.board_time import BoardClock
 
 PANEL = "boards/history/_messages.html"
 RECENT_ROWS = 10
@@ -66,8 +67,8 @@ def _panel(request: HttpRequest, board: Board, form: MessageForm | None = None) 
         "board": board,
         "form": form or MessageForm(),
         "rows": [(m, m.status_at(now)) for m in recent],
-        # The template shows every time in the account's zone ({% timezone %}).
-        "zone": board.account.time_zone,
+        # Times in the account's zone, on the board's clock (templatetags/board_time.py).
+        "clock": BoardClock.of(board),
     }
     status = 400 if form is not None and form.errors and not _is_htmx(request) else 200
     return render(request, PANEL, context, status=status)
