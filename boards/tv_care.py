@@ -1,8 +1,10 @@
 """What a page needs to look after its screen: the board's business hours (night mode, the
 daily reload hour) and a TV's header (title, hours, playlist position).
 
-The page (static/boards/hours.js) reads their data attributes; nothing here is a script.
+The page (static/boards/screen.js) reads their data attributes; nothing here is a script.
 Each element has a fixed id and is swapped out of band, whole, by the htmx ws extension.
+The rest of a TV's care (burn-in shift, dimming, wake lock) is the page's own:
+static/boards/tv_care.js, from the body's attributes (data-audience, data-dim-after).
 """
 
 from dataclasses import dataclass

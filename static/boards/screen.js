@@ -8,7 +8,8 @@
  *   document title follows.
  * - Business hours: outside them a TV dims (night mode) and pages say when the board opens,
  *   from the board's data attributes and the server's clock, every 30 s.
- * Layout (fitting a TV screen) and the burn-in shift are CSS only: see tv.css.
+ * Layout (fitting a TV screen) is CSS only: see tv.css. The burn-in shift, the dimming of
+ * unchanged areas and the wake lock: tv_care.js.
  */
 (function () {
   "use strict";
