@@ -25,6 +25,21 @@ MEASURE = """() => {
   const inside = (r, box) =>
     r.left >= box.left - 1 && r.right <= box.right + 1 &&
     r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+  // Text an element cuts on purpose (an ellipsis, a line clamp) is measured as shown.
+  const clipped = (el, root) => {
+    for (let e = el; e && e !== root.parentElement; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.textOverflow === "ellipsis" || style.webkitLineClamp !== "none") {
+        return e.getBoundingClientRect();
+      }
+    }
+    return null;
+  };
+  const within = (r, box) => {
+    const left = Math.max(r.left, box.left), right = Math.min(r.right, box.right);
+    const top = Math.max(r.top, box.top), bottom = Math.min(r.bottom, box.bottom);
+    return {left, right, top, bottom, width: right - left, height: bottom - top};
+  };
   const lines = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const found = [];
@@ -32,7 +47,9 @@ MEASURE = """() => {
       if (!node.textContent.trim() || !shown(node.parentElement)) { continue; }
       const range = document.createRange();
       range.selectNodeContents(node);
-      for (const r of range.getClientRects()) {
+      const clip = clipped(node.parentElement, root);
+      for (const whole of range.getClientRects()) {
+        const r = clip ? within(whole, clip) : whole;
         if (r.width > 0 && r.height > 0) {
           found.push({text: node.textContent.trim().slice(0, 30), r});
         }

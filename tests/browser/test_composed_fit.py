@@ -5,7 +5,6 @@ Screenshots are kept in test-artifacts/."""
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -57,51 +56,55 @@ board.save()
 """
 
 
+MESSAGE = "Team huddle at 15:00 in room 2"
+
+
 def compose(stack: Stack, layout: list, alerts: list[int], message: str = "") -> None:
     """Lay the demo TV board out as the admin would (a save re-renders its feeds)."""
     code = COMPOSE.format(layout=json.dumps(layout), alerts=json.dumps(alerts), message=message)
     stack.manage("shell", "-c", code)
 
 
-@pytest.fixture(params=[False, True], ids=["", "with-alerts"])
-def composed(request: pytest.FixtureRequest, busy_stack: Stack) -> Iterator[bool]:  # noqa: F811
-    alerts = [SALES, SUPPORT] if request.param else []
-    compose(busy_stack, LAYOUT, alerts, message="Team huddle at 15:00 in room 2")
-    yield request.param
-    compose(busy_stack, [], [])
+CASES = {
+    "composed": (LAYOUT, False),
+    "composed-with-alerts": (LAYOUT, True),
+    "classic-with-alerts": ([], True),  # the demo TV's own layout, every queue alerting
+}
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_a_composed_tv_fits_and_nothing_overlaps(
+@pytest.mark.parametrize("case", CASES)
+def test_the_tv_fits_every_screen_and_nothing_overlaps(
     busy_stack: Stack,  # noqa: F811
-    composed: bool,
     browser: Browser,
-    width: int,
-    height: int,
+    case: str,
 ) -> None:
-    tab = open_tab(browser, width, height)
+    layout, alerting = CASES[case]
+    compose(busy_stack, layout, [SALES, SUPPORT] if alerting else [], message=MESSAGE)
+    tab = open_tab(browser, *SIZES[0])
     try:
         page = open_board(tab, busy_stack.tv_url())
-        expect(page.locator(".cell")).to_have_count(len(LAYOUT))
-        expect(page.locator(".cell--queues .tile")).to_have_count(2)
-        expect(page.locator(".cell--agents .agent").first).to_be_visible()
-        expect(page.locator(".cell--messages .message__text")).to_have_text(
-            "Team huddle at 15:00 in room 2"
-        )
-        expect(page.locator(".figure--service .figure__main")).to_contain_text("%", timeout=30_000)
-        expect(page.locator(".figure--clock .figure__main")).to_have_text(re.compile(r"\d"))
-        if composed:
-            expect(page.locator(".cell--queues .tile__alarms")).to_have_count(2, timeout=30_000)
-        page.evaluate("document.fonts.ready")
-        alerts = "-alerts" if composed else ""
-        save_screenshot(page, f"tv-composed{alerts}-{width}x{height}.png")
+        expect(page.locator(".cell")).to_have_count(len(layout))
+        expect(page.locator(".queues .tile")).to_have_count(2)
+        expect(page.locator(".agent").first).to_be_visible()
+        expect(page.locator(".message__text")).to_have_text(MESSAGE)
+        expect(page.locator(".tile__alarms")).to_have_count(2 if alerting else 0, timeout=30_000)
+        if layout:
+            expect(page.locator(".figure--service .figure__main")).to_contain_text(
+                "%", timeout=30_000
+            )
+            expect(page.locator(".figure--clock .figure__main")).to_have_text(re.compile(r"\d"))
+        for width, height in SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate("document.fonts.ready")
+            save_screenshot(page, f"tv-{case}-{width}x{height}.png")
 
-        report = page.evaluate(MEASURE)
+            report = page.evaluate(MEASURE)
 
-        assert report["document"] == [width, height], report
-        assert report["offScreen"] == [], report
-        assert report["cutOff"] == [], report
-        assert report["overlapping"] == [], report
+            assert report["document"] == [width, height], (width, height, report)
+            assert report["offScreen"] == [], (width, height, report)
+            assert report["cutOff"] == [], (width, height, report)
+            assert report["overlapping"] == [], (width, height, report)
         assert tab.unexpected_console_errors() == []
     finally:
         tab.page.context.close()
+        compose(busy_stack, [], [])
