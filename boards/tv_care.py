@@ -24,6 +24,9 @@ class BoardHours:
     days: tuple[int, ...]
     night_mode: bool
     reload_hour: int
+    # Not an hour, but the board's like the rest: a TV dims what has not changed for this
+    # long (0: never). With the hours, it follows a playlist from board to board.
+    dim_after_minutes: int = 0
 
     @classmethod
     def of(cls, board: Board) -> "BoardHours":
@@ -35,6 +38,7 @@ class BoardHours:
             days=tuple(sorted(set(board.business_days or ()))),
             night_mode=board.night_mode,
             reload_hour=board.daily_reload_hour,
+            dim_after_minutes=board.dim_unchanged_after_minutes,
         )
 
     @property

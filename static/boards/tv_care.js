@@ -6,13 +6,13 @@
  *   body[data-burn-x|y] (-1, 0, 1); tv_care.css turns them into a shift smaller than the
  *   frame's padding, so nothing is ever cut off at the screen's edge. The step comes from the
  *   clock, so a reload carries on where the ring was instead of starting in the middle.
- * - Dimming: with body[data-dim-after] minutes (the board's setting; 0: never), a fragment
- *   of the board body (a tile, a card: each has an id) that the server has not changed for
- *   that long gets `is-unchanged`; tv_care.css dims it, except where it must stay loud. A
- *   swapped fragment is a new element without the class: it is bright the moment it changes.
- *   A full state (a reconnect, a resync, an agent who came or went) brings every fragment
- *   anew: the server's HTML of each is compared with what it was, so only those whose HTML
- *   differs count as changed.
+ * - Dimming: with data-dim-after minutes (the board's setting, on #board-hours or else the
+ *   body; 0: never), a fragment of the board body (a tile, a card: each has an id) that the
+ *   server has not changed for that long gets `is-unchanged`; tv_care.css dims it, except
+ *   where it must stay loud. A swapped fragment is a new element without the class: it is
+ *   bright the moment it changes. A full state (a reconnect, a resync, an agent who came or
+ *   went) brings every fragment anew: the server's HTML of each is compared with what it
+ *   was, so only those whose HTML differs count as changed.
  * - Screen Wake Lock, where the browser has it: the display stays awake while the board is
  *   open, taken again when the page is visible after being hidden and after the system
  *   released it. Where the browser has no such API nothing happens; a refusal is logged once,
@@ -81,8 +81,12 @@
     }
   }
 
+  // The board's minutes: those of the board on screen now where the header says (#board-hours
+  // comes anew with each board of a playlist), else the page's.
   function dimAfterMs() {
-    var minutes = parseFloat(body.getAttribute("data-dim-after"));
+    var hours = document.getElementById("board-hours");
+    var source = hours && hours.hasAttribute("data-dim-after") ? hours : body;
+    var minutes = parseFloat(source.getAttribute("data-dim-after"));
     return minutes > 0 ? minutes * 60000 : 0;
   }
 
