@@ -49,4 +49,5 @@ DEMO_BOARDS = {
     "tv": "floor-tv",
     "supervisor": "supervisor",
     "public": "support-status",
+    "composed": "composed",  # a layout of tiles, light theme (demo/boards.yaml)
 }

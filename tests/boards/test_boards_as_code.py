@@ -3,6 +3,7 @@
 import base64
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from accounts.models import Voice360Account
 from alerts.models import AlertRule
 from boards.as_code import export_boards, import_boards
 from boards.as_code.schema import BOARD_KEYS, NOT_IN_FILES, RULE_FIELDS
-from boards.layout import BoardTile
+from boards.layout import TILE_OPTIONS, BoardTile
 from boards.logos import logo_digest, reencode_logo, store_logo
 from boards.models import Board, KioskToken, PlaylistEntry, QueueThreshold
 from demo.names import DEMO_BOARDS
@@ -631,8 +632,9 @@ def test_seed_demo_takes_the_demo_boards_from_their_file_through_the_importer(se
     call_command("seed_demo")
     call_command("seed_demo")
     out = capsys.readouterr().out
-    created = "floor-tv: created; supervisor: created; support-status: created"
-    unchanged = "floor-tv: unchanged; supervisor: unchanged; support-status: unchanged"
+    slugs = ("floor-tv", "supervisor", "support-status", "composed")
+    created = "; ".join(f"{slug}: created" for slug in slugs)
+    unchanged = "; ".join(f"{slug}: unchanged" for slug in slugs)
     assert f"Demo boards from demo/boards.yaml: {created}." in out
     assert f"Demo boards from demo/boards.yaml: {unchanged}." in out
     assert set(Board.objects.values_list("slug", flat=True)) == set(DEMO_BOARDS.values())
@@ -647,8 +649,39 @@ def test_the_documented_example_imports_as_documented(account, people):
     result = import_boards(example, "example.yaml")
 
     assert result.ok, result.error_lines()
-    assert [b.line() for b in result.boards] == ["floor: created", "support-status: created"]
+    assert [b.line() for b in result.boards] == [
+        "floor: created",
+        "support-status: created",
+        "overview: created",
+    ]
+    overview = Board.objects.get(slug="overview")
+    assert (overview.theme, overview.accent_color, overview.language) == ("light", "#005a9c", "de")
+    assert list(overview.tiles.values_list("kind", "width")) == [
+        ("text", 9),
+        ("clock", 3),
+        ("queues", 8),
+        ("service", 4),
+        ("agents", 12),
+        ("messages", 12),
+    ]
     floor = Board.objects.get(slug="floor")
     assert (floor.opens_at, floor.closes_at) == (dt.time(8), dt.time(18, 30))
     assert list(floor.playlist_entries.values_list("seconds", flat=True)) == [40]
     assert import_boards(example, "example.yaml").boards[0].status == "unchanged"
+
+
+def test_the_document_names_every_tile_kind_with_each_option_and_its_default():
+    doc = (Path(__file__).parents[2] / "docs" / "boards-as-code.md").read_text()
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in doc.split("| kind | shows | options (default) |")[1]
+        .split("\n\n")[0]
+        .splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(TILE_OPTIONS)
+    for kind, options in TILE_OPTIONS.items():
+        for name, (_check, default) in options.items():
+            assert f"`{name}` (default `{json.dumps(default)}`)" in rows[kind], (kind, name)
+        if not options:
+            assert rows[kind].endswith("| none |")

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.models import Voice360Account
+from demo import names as demo
 from tests.polling.helpers import DEMO_KEY
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,28 @@ def test_seed_demo_sets_up_alert_rules_public_counts_and_targets_once():
     assert public.public_shows_forecast
     (target,) = ServiceTarget.objects.all()
     assert (target.queue_id, target.threshold_seconds, target.target_percent) == (100134, 15, 90)
+
+
+def test_seed_demo_adds_a_composed_board_and_leaves_the_others_classic():
+    from boards.models import Board
+
+    call_command("seed_demo", stdout=None)
+    composed = Board.objects.get(slug=demo.DEMO_BOARDS["composed"])
+    assert composed.account.account_id == demo.SANDBOX_ACCOUNT_ID
+    assert (composed.title, composed.theme, composed.accent_color) == (
+        "Operations overview",
+        "light",
+        "#005a9c",
+    )
+    tiles = list(composed.tiles.values_list("kind", "width", "options"))
+    kinds = [kind for kind, _width, _options in tiles]
+    assert set(kinds) >= {
+        "queues", "today", "service", "waiting", "agents", "leaderboard", "clock", "messages",
+        "text",
+    }  # fmt: skip
+    assert dict((k, o) for k, _w, o in tiles)["agents"]["sort"] == "time"
+    # Each row of the grid is full: 12 columns.
+    assert sum(width for _kind, width, _options in tiles) % 12 == 0
+    classic = Board.objects.exclude(pk=composed.pk)
+    assert classic.count() == 3 and not classic.filter(tiles__isnull=False).exists()
+    assert not classic.exclude(theme="dark").exists()
