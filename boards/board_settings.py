@@ -1,5 +1,6 @@
 """The parts of a Board that rendering and the sockets need, detached from the ORM."""
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
@@ -91,6 +92,14 @@ class BoardSettings:
         values["warning_levels"] = {int(k): v for k, v in values["warning_levels"].items()}
         values["tiles"] = tuple(TileSpec(**tile) for tile in values.get("tiles", ()))
         return cls(**values)
+
+    @property
+    def look(self) -> str:
+        """A short digest of what the page itself shows of the board, outside its body."""
+        parts = (self.theme, self.accent_color, self.logo_digest, self.language)
+        more = (self.clock_hours, self.time_zone, self.dim_after_minutes)
+        text = "|".join(map(str, (*parts, *more)))
+        return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:8]
 
     def has_tile(self, kind: str) -> bool:
         return any(t.kind == kind for t in self.tiles)

@@ -34,7 +34,7 @@ from boards.rendering import freshness_html, render_board
 from boards.slots import Parts
 from boards.tv_care import BoardHours
 from snapshots import freshness
-from wallboard.build import build_id
+from wallboard.build import page_build
 
 
 def _public_rate(group: str, request: HttpRequest) -> str:
@@ -114,7 +114,7 @@ def page_context(
         "body": body,
         "freshness": freshness_element,
         "ws_path": ws_path,
-        "build_id": build_id(),
+        "build_id": page_build(settings.look),
         # Business hours: TVs dim outside them, supervisors see "closed" (not public pages).
         "hours": BoardHours.of(board) if audience.sees_business_hours else None,
         "server_now": server_now,

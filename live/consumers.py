@@ -22,7 +22,7 @@ from live import protocol
 from live.broadcaster import get_broadcaster
 from live.fanout import Viewer
 from wallboard.access_log import redact_path
-from wallboard.build import build_id
+from wallboard.build import page_build
 from wallboard.client_ip import scope_client_ip
 
 logger = logging.getLogger(__name__)
@@ -66,9 +66,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.log_fields = f"account={board.account_id} board={board.id} audience={audience}"
         logger.info("websocket open %s path=%s", self.log_fields, path)
         await self.accept()
-        # Before the full state: the build id (a page of another build reloads) and, for a
-        # TV, what its header shows.
-        await self.send_text(self.greeting())
+        # Before the full state: the build id (a page of another build or look reloads)
+        # and, for a TV, what its header shows.
+        await self.send_text(self.greeting(board))
         self.viewer = Viewer(send=self.send_text, close=self.close_with)
         self.viewer.kiosk_token_id = self.kiosk_token_id
         broadcaster = get_broadcaster()
@@ -78,9 +78,9 @@ class FeedConsumer(AsyncWebsocketConsumer):
         self.viewer.request_full()
         self.connected()
 
-    def greeting(self) -> str:
+    def greeting(self, board: BoardSettings) -> str:
         spread_ms = round(settings.SCREEN_RELOAD_SPREAD_SECONDS * 1000)
-        return protocol.hello(build_id(), spread_ms, self.header())
+        return protocol.hello(page_build(board.look), spread_ms, self.header())
 
     def header(self) -> str:
         return ""

@@ -32,3 +32,9 @@ def build_id() -> str:
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:12]
+
+
+def page_build(look: str) -> str:
+    """What a board page carries and its socket's hello repeats: the build and the board's
+    look (theme, language, clock...), so a page whose board changed its look reloads too."""
+    return f"{build_id()}.{look}" if look else build_id()
