@@ -4,6 +4,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from django.urls import reverse
+
 from boards.audience import Audience
 from boards.layout import with_defaults
 from boards.models import Board
@@ -100,6 +102,13 @@ class BoardSettings:
         more = (self.clock_hours, self.time_zone, self.dim_after_minutes)
         text = "|".join(map(str, (*parts, *more)))
         return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:8]
+
+    @property
+    def logo_url(self) -> str:
+        """The stored logo's address (boards/look_views.py); "" without a logo."""
+        if not self.logo_digest:
+            return ""
+        return reverse("board-logo", kwargs={"board_id": self.id, "digest": self.logo_digest})
 
     def has_tile(self, kind: str) -> bool:
         return any(t.kind == kind for t in self.tiles)

@@ -136,3 +136,9 @@ def test_tile_options_are_checked_one_line_each():
     ]
     assert option_errors("gauge", {}) == [f"kind: one of {', '.join(TileKind.values)}"]
     assert option_errors("text", {"text": "x" * 201})[0].startswith("text: text of at most")
+
+
+def test_a_text_tile_shows_the_boards_logo_where_it_has_one():
+    shown = render(tile(TileKind.TEXT, logo=True), logo_digest="0123456789abcdef").body
+    assert 'src="/boards/logo/1-0123456789abcdef.png"' in shown
+    assert "<img" not in render(tile(TileKind.TEXT, logo=True, text="Hi")).body
