@@ -1,22 +1,24 @@
 from zoneinfo import ZoneInfo
 
-from django import forms
+from adminsortable2.admin import SortableAdminBase
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from boards import screens
+from boards import admin_forms, pickers, preview, screens
+from boards.admin_tiles import BoardTileInline
 from boards.as_code import admin_pages
 from boards.messages import BoardMessage
-from boards.models import WEEKDAYS, Board, KioskToken, PlaylistEntry, QueueThreshold
+from boards.models import Board, KioskToken, PlaylistEntry, QueueThreshold
 from boards.screen_commands import reload_all_screens, reload_screens, unlink_screen
 
 
 class QueueThresholdInline(admin.TabularInline):
     model = QueueThreshold
     extra = 0
+    verbose_name_plural = "Warning thresholds per queue (queues without one: the board's)"
 
 
 class KioskTokenInline(admin.TabularInline):
@@ -31,37 +33,110 @@ class KioskTokenInline(admin.TabularInline):
         return False  # tokens are issued from the token admin, which shows the secret once
 
 
-class BoardForm(forms.ModelForm):
-    """ModelAdmin adds the Meta (model, fields)."""
-
-    # Ticks instead of a JSON list; stored as ISO weekdays.
-    business_days = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=Board._meta.get_field("business_days").help_text,
-    )
+TILES_AFTER = 2  # fieldsets above the tiles: the board's name and its queues
+PUBLIC_OPTIONS = (
+    "public_shows_today",
+    "public_shows_service_level",
+    "public_shows_forecast",
+    "public_shows_messages",
+)
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ("title", "slug", "account", "is_public", "links")
     list_filter = ("account", "is_public")
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("supervisors",)
     # The alerts app adds its rules (alerts/admin.py).
-    inlines = [QueueThresholdInline, KioskTokenInline]
+    inlines = [BoardTileInline, QueueThresholdInline, KioskTokenInline]
     # Read-only, not an inline: supervisors post and withdraw them on their page.
-    readonly_fields = ("messages_to_the_floor",)
-    form = BoardForm
+    readonly_fields = ("messages_to_the_floor", "current_logo")
+    form = admin_forms.BoardForm
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "account")}),
+        ("What it shows", {"fields": ("queue_ids", "agent_scope", "warning_at_or_below")}),
+        # The tiles here (templates/admin/boards/board/change_form.html, TILES_AFTER).
+        (
+            "Look",
+            {
+                "fields": (
+                    ("theme", "clock_hours"),
+                    "language",
+                    ("theme_accent", "accent_color"),
+                    ("current_logo", "logo_upload", "remove_logo"),
+                    "dim_unchanged_after_minutes",
+                )
+            },
+        ),
+        (
+            "Figures",
+            {
+                "classes": ("collapse",),
+                "fields": ("service_window_minutes", "leaderboard_size", "tv_shows_forecast"),
+            },
+        ),
+        (
+            "TV screens: business hours and daily reload",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    ("opens_at", "closes_at"),
+                    "business_days",
+                    ("night_mode", "daily_reload_hour"),
+                ),
+            },
+        ),
+        (
+            "Public status page",
+            {"classes": ("collapse",), "fields": ("is_public", *PUBLIC_OPTIONS)},
+        ),
+        (
+            "Supervisors and messages",
+            {"classes": ("collapse",), "fields": ("supervisors", "messages_to_the_floor")},
+        ),
+    )
     actions = ["reload_board_screens", "export_yaml"]
     change_list_template = "admin/boards/board/change_list.html"
+    change_form_template = "admin/boards/board/change_form.html"
+
+    class Media:
+        css = {"all": ["boards/admin/composer.css"]}
+        js = ["boards/admin/composer.js"]
 
     def get_urls(self):
         # Boards as code (docs/boards-as-code.md): upload, preview, confirm.
         page = self.admin_site.admin_view(lambda request: admin_pages.import_page(self, request))
-        return [path("import/", page, name="boards_board_import"), *super().get_urls()]
+        shown = self.admin_site.admin_view(
+            lambda request, object_id: preview.preview_page(self, request, object_id)
+        )
+        return [
+            path("import/", page, name="boards_board_import"),
+            path("<int:object_id>/preview/", shown, name="boards_board_preview"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, **kwargs):
+        context["tiles_after"] = TILES_AFTER
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_formsets_with_inlines(self, request: HttpRequest, obj: Board | None = None):
+        """Every queue of the inlines (thresholds, tiles, alert rules) picked by name."""
+        labels = pickers.board_queue_names(obj)
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            admin_forms.name_queues(formset.form, labels)
+            yield formset, inline
+
+    def save_model(self, request: HttpRequest, obj: Board, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        form.store_logo(obj)
+
+    @admin.display(description="Logo")
+    def current_logo(self, board: Board) -> str:
+        if not board.logo_digest:
+            return "none"
+        url = reverse("board-logo", args=[board.pk, board.logo_digest])
+        return format_html('<img class="composer-logo" src="{}" alt="The logo">', url)
 
     @admin.action(description="Export boards as YAML", permissions=["view"])
     def export_yaml(self, request: HttpRequest, queryset):

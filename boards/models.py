@@ -48,7 +48,7 @@ class Board(models.Model):
     )
     is_public = models.BooleanField(
         default=False,
-        help_text="Show queue readiness and counts (no names, no numbers) at /status/<slug>/.",
+        help_text="Show queue readiness and counts (no names, no numbers) on its public page.",
     )
     public_shows_today = models.BooleanField(
         default=False,
@@ -150,7 +150,7 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="supervised_boards",
-        help_text="Users who may watch this board at /boards/<slug>/ (admins always may).",
+        help_text="Users who may watch this board on its supervisor page (admins always may).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

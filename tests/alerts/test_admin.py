@@ -68,7 +68,6 @@ def board_form(board, **rule) -> dict[str, object]:
         "title": board.title,
         "slug": board.slug,
         "account": str(board.account_id),
-        "queue_ids": "[]",
         "agent_scope": "all",
         "warning_at_or_below": "1",
         "business_days": ["1", "2", "3", "4", "5"],
@@ -77,11 +76,12 @@ def board_form(board, **rule) -> dict[str, object]:
         "service_window_minutes": "30",
         "leaderboard_size": "0",
         "theme": "dark",
+        "theme_accent": "on",  # the theme's own accent colour
         "language": "en",
         "clock_hours": "24",
         "dim_unchanged_after_minutes": "0",
     }
-    for prefix, total in (("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
+    for prefix, total in (("tiles", 0), ("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
         data |= {
             f"{prefix}-TOTAL_FORMS": str(total),
             f"{prefix}-INITIAL_FORMS": "0",
