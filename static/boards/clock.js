@@ -118,12 +118,14 @@
   function followFreshness(freshness) {
     var fetchedAt = parseFloat(freshness.getAttribute("data-fetched-at")) || 0;
     var success = document.querySelector("time[data-follows-freshness]");
-    var rendered = success ? parseFloat(success.getAttribute("data-epoch")) || 0 : 0;
-    if (fetchedAt > rendered) {
-      success.setAttribute("data-epoch", String(fetchedAt));
-    }
-    if (success && Math.max(fetchedAt, rendered)) {
-      show(success, timeOfDay(Math.max(fetchedAt, rendered) * 1000));
+    if (success) {
+      var rendered = parseFloat(success.getAttribute("data-epoch")) || 0;
+      if (fetchedAt > rendered) {
+        success.setAttribute("data-epoch", String(fetchedAt));
+      }
+      if (Math.max(fetchedAt, rendered)) {
+        show(success, timeOfDay(Math.max(fetchedAt, rendered) * 1000));
+      }
     }
     var errorText = document.querySelector("[data-error-text]");
     var errorChip = document.querySelector("[data-error-chip]");
