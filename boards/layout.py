@@ -6,9 +6,12 @@ renders is in boards/tile_kinds.py; this module is the stored part and its valid
 rule per option, used by the admin, boards as code and the model alike.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 GRID_COLUMNS = 12
 AGENT_STATES = ("available", "on_call", "online", "offline")
@@ -16,16 +19,16 @@ AGENT_SORTS = ("state", "name", "time")
 
 
 class TileKind(models.TextChoices):
-    QUEUES = "queues", "Queue tile"
-    TODAY = "today", "Today strip"
-    AGENTS = "agents", "Agent grid"
-    SERVICE = "service", "Service level"
-    WAITING = "waiting", "Calls waiting"
-    LEADERBOARD = "leaderboard", "Leaderboard"
-    TREND = "trend", "Trend sparkline"
-    CLOCK = "clock", "Clock"
-    MESSAGES = "messages", "Message banner"
-    TEXT = "text", "Text or logo"
+    QUEUES = "queues", _("Queue tile")
+    TODAY = "today", _("Today strip")
+    AGENTS = "agents", _("Agent grid")
+    SERVICE = "service", _("Service level")
+    WAITING = "waiting", _("Calls waiting")
+    LEADERBOARD = "leaderboard", _("Leaderboard")
+    TREND = "trend", _("Trend sparkline")
+    CLOCK = "clock", _("Clock")
+    MESSAGES = "messages", _("Message banner")
+    TEXT = "text", _("Text or logo")
 
 
 def _queue_or_none(value: object) -> None:
@@ -41,7 +44,9 @@ def _queue_list(value: object) -> None:
 
 
 def _states(value: object) -> None:
-    if not isinstance(value, list) or not set(value) <= set(AGENT_STATES):
+    if not isinstance(value, list) or not all(
+        isinstance(s, str) and s in AGENT_STATES for s in value
+    ):
         raise ValidationError(f"a list of agent states from {', '.join(AGENT_STATES)}")
 
 
@@ -91,7 +96,7 @@ def option_errors(kind: str, options: object) -> list[str]:
     if not isinstance(options, dict):
         return ["options: a mapping of option names to values"]
     known = TILE_OPTIONS[kind]
-    errors = [f"{name}: not an option of a {kind} tile" for name in options if name not in known]
+    errors = [f"{name}: not an option of the {kind} tile" for name in options if name not in known]
     for name, value in options.items():
         if name in known:
             try:
@@ -103,7 +108,10 @@ def option_errors(kind: str, options: object) -> list[str]:
 
 def with_defaults(kind: str, options: dict) -> dict:
     """The tile's options, each one it left out at its default."""
-    return {name: options.get(name, default) for name, (_, default) in TILE_OPTIONS[kind].items()}
+    return {
+        name: options[name] if name in options else copy.deepcopy(default)
+        for name, (_, default) in TILE_OPTIONS[kind].items()
+    }
 
 
 class BoardTile(models.Model):

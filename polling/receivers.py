@@ -21,6 +21,7 @@ from django.dispatch import receiver
 from accounts.models import Voice360Account
 from alerts.signals import alert_acknowledged
 from boards import public_cache
+from boards.layout import BoardTile
 from boards.messages import BoardMessage
 from boards.models import Board, QueueThreshold
 from polling import early, targets, tasks
@@ -67,7 +68,10 @@ def board_changed(sender: type, instance: Board, **kwargs: object) -> None:
 
 
 @receiver([post_save, post_delete], sender=QueueThreshold, dispatch_uid="polling-threshold")
-def threshold_changed(sender: type, instance: QueueThreshold, **kwargs: object) -> None:
+@receiver([post_save, post_delete], sender=BoardTile, dispatch_uid="polling-tile")
+def board_part_changed(
+    sender: type, instance: QueueThreshold | BoardTile, **kwargs: object
+) -> None:
     if not kwargs.get("raw"):
         refresh_board_on_commit(instance.board_id)
 

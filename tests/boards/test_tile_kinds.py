@@ -131,7 +131,7 @@ def test_tiles_pack_into_rows_of_twelve_columns_in_order():
 
 def test_tile_options_are_checked_one_line_each():
     assert option_errors("agents", {"sort": "age", "color": 1}) == [
-        "color: not an option of a agents tile",
+        "color: not an option of the agents tile",
         "sort: one of state, name, time",
     ]
     assert option_errors("gauge", {}) == [f"kind: one of {', '.join(TileKind.values)}"]

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from alerts.models import AlertEvent
 from alerts.signals import alert_acknowledged
+from boards.layout import BoardTile
 from boards.models import Board, QueueThreshold
 from tests.polling.helpers import add_account
 
@@ -70,3 +71,13 @@ def test_an_edited_account_refreshes_each_of_its_boards(redis_client):
     account.enabled = False
     account.save()
     assert sorted(sent_tasks(redis_client)) == sorted(refresh(b) for b in boards)
+
+
+def test_a_tile_saved_or_removed_on_its_own_renders_its_board_anew(redis_client):
+    board = Board.objects.create(title="Floor", slug="floor", account=add_account())
+    redis_client.delete("celery")
+    tile = BoardTile.objects.create(board=board, kind="clock", width=4)
+    assert sent_tasks(redis_client) == [refresh(board)]
+    redis_client.delete("celery")
+    tile.delete()
+    assert sent_tasks(redis_client) == [refresh(board)]
