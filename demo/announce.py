@@ -67,7 +67,7 @@ def lines(sandbox_url: str, notes: list[str] | None = None) -> list[str]:
         f"  TV board:              {WEB_URL}/tv/{demo.demo_kiosk_token()}/",
         f"  Supervisor board:      {WEB_URL}/boards/{demo.DEMO_BOARDS['supervisor']}/",
         f"  Public status board:   {WEB_URL}/status/{demo.DEMO_BOARDS['public']}/",
-        f"  Composed board:        {WEB_URL}/boards/{demo.DEMO_BOARDS['composed']}/",
+        f"  Composed TV board:     {WEB_URL}/tv/{demo.DEMO_COMPOSED_KIOSK_TOKEN}/",
         f"  Webhook receiver:      {receiver_url()}",
         *(notes or []),
         f"  Web app:               {WEB_URL}/",

@@ -32,6 +32,10 @@ def demo_kiosk_token() -> str:
     return os.environ.get("DEMO_KIOSK_TOKEN") or DEMO_DEFAULT_KIOSK_TOKEN
 
 
+# The composed demo board's TV (its tiles show on TVs; supervisors keep their own page).
+DEMO_COMPOSED_KIOSK_TOKEN = "demo-composed-tv-kiosk-token-for-development-only"  # noqa: S105
+
+
 # The demo account's webhook token (the receiver's URL is /webhooks/voice360/<token>/). Real
 # tokens are random; the demo's is known so that `make run` can point the sandbox at it.
 DEMO_DEFAULT_WEBHOOK_TOKEN = "demo-webhook-token-for-development-only"  # noqa: S105

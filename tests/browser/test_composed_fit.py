@@ -7,12 +7,14 @@ import json
 import re
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, expect
 
+from demo import names as demo
 from tests.browser.board import open_board, open_tab, save_screenshot
 from tests.browser.fit import MEASURE
 from tests.browser.test_service_tiles import SALES, SUPPORT, busy_stack  # noqa: F401
-from tests.stack import Stack
+from tests.stack import ROOT, Stack
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +39,11 @@ from alerts.models import AlertRule
 from boards.layout import BoardTile
 from boards.messages import BoardMessage
 from boards.models import Board
-board = Board.objects.get(slug="floor-tv")
-BoardTile.objects.filter(board=board).delete()
+board = Board.objects.get(slug={slug!r})
 AlertRule.objects.filter(board=board).delete()
-for position, (kind, width, options) in enumerate(json.loads({layout!r})):
+if {layout!r} != "null":
+    BoardTile.objects.filter(board=board).delete()
+for position, (kind, width, options) in enumerate(json.loads({layout!r}) or []):
     BoardTile.objects.create(
         board=board, position=position, kind=kind, width=width, options=options
     )
@@ -59,9 +62,18 @@ board.save()
 MESSAGE = "Team huddle at 15:00 in room 2"
 
 
-def compose(stack: Stack, layout: list, alerts: list[int], message: str = "") -> None:
-    """Lay the demo TV board out as the admin would (a save re-renders its feeds)."""
-    code = COMPOSE.format(layout=json.dumps(layout), alerts=json.dumps(alerts), message=message)
+def demo_tiles(slug: str) -> list:
+    boards = yaml.safe_load((ROOT / "demo" / "boards.yaml").read_text())["boards"]
+    return next(board for board in boards if board["slug"] == slug)["tiles"]
+
+
+def compose(
+    stack: Stack, layout: list | None, alerts: list[int], message: str = "", slug: str = "floor-tv"
+) -> None:
+    """Lay a demo board out as the admin would (a save re-renders its feeds); None keeps its
+    layout. Its alert rules and messages become these."""
+    layout_json, alerts_json = json.dumps(layout), json.dumps(alerts)
+    code = COMPOSE.format(slug=slug, layout=layout_json, alerts=alerts_json, message=message)
     stack.manage("shell", "-c", code)
 
 
@@ -69,6 +81,7 @@ CASES = {
     "composed": (LAYOUT, False),
     "composed-with-alerts": (LAYOUT, True),
     "classic-with-alerts": ([], True),  # the demo TV's own layout, every queue alerting
+    "demo-composed": (None, False),  # the composed demo board as demo/boards.yaml has it
 }
 
 
@@ -79,16 +92,21 @@ def test_the_tv_fits_every_screen_and_nothing_overlaps(
     case: str,
 ) -> None:
     layout, alerting = CASES[case]
-    compose(busy_stack, layout, [SALES, SUPPORT] if alerting else [], message=MESSAGE)
+    slug, url = "floor-tv", busy_stack.tv_url()
+    if layout is None:
+        slug, url = "composed", busy_stack.url(f"/tv/{demo.DEMO_COMPOSED_KIOSK_TOKEN}/")
+    alerts = [SALES, SUPPORT] if alerting else []
+    compose(busy_stack, layout, alerts, message=MESSAGE, slug=slug)
+    tiles = demo_tiles(slug) if layout is None else layout
     tab = open_tab(browser, *SIZES[0])
     try:
-        page = open_board(tab, busy_stack.tv_url())
-        expect(page.locator(".cell")).to_have_count(len(layout))
+        page = open_board(tab, url)
+        expect(page.locator(".cell")).to_have_count(len(tiles))
         expect(page.locator(".queues .tile")).to_have_count(2)
         expect(page.locator(".agent").first).to_be_visible()
         expect(page.locator(".message__text")).to_have_text(MESSAGE)
         expect(page.locator(".tile__alarms")).to_have_count(2 if alerting else 0, timeout=30_000)
-        if layout:
+        if tiles:
             expect(page.locator(".figure--service .figure__main")).to_contain_text(
                 "%", timeout=30_000
             )
@@ -107,4 +125,5 @@ def test_the_tv_fits_every_screen_and_nothing_overlaps(
         assert tab.unexpected_console_errors() == []
     finally:
         tab.page.context.close()
-        compose(busy_stack, [], [])
+        compose(busy_stack, None, [], slug=slug)
+        busy_stack.manage("seed_demo")  # the demo boards as they were, rules and tiles

@@ -50,18 +50,26 @@ class Command(BaseCommand):
     def _boards(self) -> None:
         """The demo boards and their alert rules from demo/boards.yaml, through the same
         importer as `manage.py import_boards` (the file is the truth: edits to the demo
-        boards in the admin are undone by the next seed); then the demo TV's kiosk token,
+        boards in the admin are undone by the next seed); then the demo TVs' kiosk tokens,
         which no boards file carries."""
         result = import_boards(DEMO_BOARDS_FILE.read_bytes(), "demo/boards.yaml")
         if not result.ok:
             raise CommandError("\n".join(result.error_lines()))
         outcomes = "; ".join(board.line() for board in result.boards)
         self.stdout.write(f"Demo boards from demo/boards.yaml: {outcomes}.")
-        tv_board = Board.objects.get(slug=demo.DEMO_BOARDS["tv"])
-        KioskToken.objects.update_or_create(
-            token_hash=hash_token(demo.demo_kiosk_token()),
-            defaults={"board": tv_board, "name": "Floor TV (demo)", "revoked_at": None},
+        screens = (
+            ("tv", demo.demo_kiosk_token(), "Floor TV (demo)"),
+            ("composed", demo.DEMO_COMPOSED_KIOSK_TOKEN, "Operations TV (demo)"),
         )
+        for board, token, name in screens:
+            KioskToken.objects.update_or_create(
+                token_hash=hash_token(token),
+                defaults={
+                    "board": Board.objects.get(slug=demo.DEMO_BOARDS[board]),
+                    "name": name,
+                    "revoked_at": None,
+                },
+            )
 
     def _service_targets(self, account: Voice360Account) -> None:
         """Sales promises more than the default (80 % within 20 s, which Support keeps)."""
