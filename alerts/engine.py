@@ -1,11 +1,11 @@
 """Alert rules judged against each snapshot (polling/overlay.py calls `evaluate` every poll).
 
-One query a poll whatever happens (the account's open events; its enabled rules come from
-alerts/rule_cache.py, read again only after a change); writes only when something fires,
-clears or is announced. Each write is safe against another worker
-judging the same account at the same moment: opening relies on the one-open-event
-constraint (the loser takes the winner's row), closing and announcing are conditional
-updates, so a notification is sent once.
+No query on a poll where nothing changes (the account's enabled rules and open events come
+from alerts/rule_cache.py, read again only after a change); writes only when something
+fires, clears or is announced, and then says so to the cache. Each write is safe against
+another worker judging the same account at the same moment: opening relies on the
+one-open-event constraint (the loser takes the winner's row), closing and announcing are
+conditional updates, so a notification is sent once.
 
 An alert is announced (sound on screens, the outgoing webhook) when it fires, unless the
 rule's quiet hours hold it back (then it is announced when they end, if still breached) or
@@ -41,8 +41,23 @@ UNKNOWN = None
 
 def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAlert]:
     """The alerts of the account's boards that are breached in `snapshot` at `now`."""
-    rules = rule_cache.enabled_rules(account_id)
-    open_events = _open_events(account_id)
+    rules, open_events = rule_cache.rules_and_open_events(account_id, _open_events)
+    wrote: list[AlertEvent] = []  # the events this evaluation opened, closed or announced
+    try:
+        return _judge_all(rules, open_events, snapshot, now, wrote)
+    finally:
+        if wrote:
+            # The poller judges in autocommit: each write is committed as it is made.
+            rule_cache.events_changed(account_id, committed=True)
+
+
+def _judge_all(
+    rules: list[AlertRule],
+    open_events: rule_cache.OpenEvents,
+    snapshot: Snapshot,
+    now: float,
+    wrote: list[AlertEvent],
+) -> list[ActiveAlert]:
     at = dt.datetime.fromtimestamp(now, tz=dt.UTC)
     queues = {q.id: q for q in snapshot.queues}
     active: list[ActiveAlert] = []
@@ -55,20 +70,24 @@ def evaluate(account_id: int, snapshot: Snapshot, now: float) -> list[ActiveAler
                 continue
             if verdict is not UNKNOWN and not verdict.breached:
                 if event is not None:
+                    wrote.append(event)
                     _close(event, at)
                 continue
             if event is None:
                 event = _open(rule, queue.id, verdict.message, at)  # type: ignore[union-attr]
+                wrote.append(event)
             if _due_for_announcement(event, quiet):
+                wrote.append(event)
                 _announce(rule, event, at)
             message = verdict.message if verdict is not UNKNOWN else event.message
             active.append(_active(rule, event, message, quiet))
     for event in open_events.values():
+        wrote.append(event)
         _close(event, at)  # its rule was disabled, or its queue left the board or the data
     return active
 
 
-def _open_events(account_id: int) -> dict[tuple[int, int], AlertEvent]:
+def _open_events(account_id: int) -> rule_cache.OpenEvents:
     events = AlertEvent.objects.open().filter(board__account__account_id=account_id)
     return {(e.rule_id, e.queue_id): e for e in events}
 

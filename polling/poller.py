@@ -13,16 +13,18 @@ import random
 import time
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
 from polling import api_reads, budget, failures, metrics, public_fallback, schedule, writer
+from polling.compose import Fresh
 from polling.outcome import Outcome, PollResult
 from polling.public_fallback import Route
+from polling.same_answer import Answers
 from polling.targets import PollTarget, load_target
 from snapshots import normalize, store
 from voice360.errors import Voice360Error
-from voice360.models import Agent, Fetched, QueueAvailability
 from wallboard import runtime
 from wallboard.redis import get_redis
 
@@ -160,7 +162,11 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
             results[account_id] = waiting
         else:
             plans[account_id] = (running, plan)
-    reads = runtime.run(_read_all([plan for _, plan in plans.values()])) if plans else []
+    # What each account's stored snapshot was made of: an answer of the same bytes is not
+    # parsed again (polling/same_answer.py). One round trip for the task.
+    lasts = _last_answers(list(plans))
+    pairs = [(plan, lasts.get(a)) for a, (_, plan) in plans.items()]
+    reads = runtime.run(_read_all(pairs)) if plans else []
     for (running, plan), read in zip(plans.values(), reads, strict=True):
         try:
             if isinstance(read, Voice360Error):
@@ -177,16 +183,25 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
     return [results[account_id] for account_id, _ in claims]
 
 
-async def _read_all(plans: list["_Plan"]) -> list:
-    """Each plan's (sent, agents, queues), or the exception its read met."""
+def _last_answers(account_ids: list[int]) -> dict[int, Answers | None]:
+    """None for each when Redis cannot say: the answers are parsed, as they always were."""
+    try:
+        stored = store.read_answers(account_ids) if account_ids else {}
+    except redis.RedisError:
+        logger.warning("the stored answers are unreadable; parsing every answer")
+        return {}
+    return {account_id: Answers.decode(raw) for account_id, raw in stored.items()}
 
-    async def one(plan: _Plan):
+
+async def _read_all(plans: list[tuple["_Plan", Answers | None]]) -> list:
+    """Each plan's (sent, availability, last answers), or the exception its read met."""
+
+    async def one(plan: _Plan, last: Answers | None):
         sent = time.time()
         account_id, api_key = plan.target.account_id, plan.route.api_key
-        agents, queues = await api_reads.read_availability(account_id, api_key)
-        return sent, agents, queues
+        return sent, await api_reads.read_availability(account_id, api_key, last), last
 
-    return await asyncio.gather(*(one(plan) for plan in plans), return_exceptions=True)
+    return await asyncio.gather(*(one(*pair) for pair in plans), return_exceptions=True)
 
 
 def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
@@ -218,23 +233,22 @@ def _poll(plan: _Plan) -> PollResult:
     waiting = _budget_wait(plan)
     if waiting is not None:
         return waiting
+    account_id = plan.target.account_id
     try:
+        last = _last_answers([account_id]).get(account_id)
         sent = time.time()
-        read = api_reads.read_availability(plan.target.account_id, plan.route.api_key)
-        agents, queues = runtime.run(read)
+        read = runtime.run(api_reads.read_availability(account_id, plan.route.api_key, last))
     except Voice360Error as exc:
         return _failed(plan, exc)
-    return _store(plan, sent, agents, queues)
+    return _store(plan, sent, read, last)
 
 
 @sensitive_variables("plan", "route")
 def _store(
-    plan: _Plan,
-    sent: float,
-    agents: Fetched[list[Agent]],
-    queues: Fetched[list[QueueAvailability]],
+    plan: _Plan, sent: float, read: api_reads.Availability, last: Answers | None
 ) -> PollResult:
-    """What the API answered, normalized and handed to the writer."""
+    """What the API answered, normalized (the parts whose bytes were new) and handed to the
+    writer."""
     route = plan.route
     account_id = plan.target.account_id
     try:
@@ -242,28 +256,33 @@ def _store(
         # answers once it has read them; a slow answer mostly waited before it was read).
         # Not after the other answer, the Redis calls and the config refresh below: their
         # time would be missing from every new call's timer.
-        fetched_at = sent + agents.elapsed_seconds
-        budget.observe(route.bucket, api_reads.lowest(agents.rate_limit, queues.rate_limit))
+        fetched_at = sent + read.elapsed_seconds
+        budget.observe(route.bucket, read.rate_limit)
         configs = api_reads.refresh_queue_config(
-            account_id, plan.route, plan.started, {q.pk for q in queues.data}
+            account_id, plan.route, plan.started, read.answers.queue_ids
         )
     except Voice360Error as exc:
         return _failed(plan, exc)
+    members = configs.members if route.mode.use_key else None
     snapshot = normalize.build_snapshot(
         account_id,
         route.mode.source,  # type: ignore[arg-type]
-        agents.data,
-        queues.data,
+        read.agents.data if read.agents else [],
+        read.queues.data if read.queues else [],
         fetched_at,
         configs=configs.configs,
-        members=configs.members if route.mode.use_key else None,
+        members=members,
         source_reason=route.mode.reason,
         on_duplicate=lambda kind, pk: metrics.count_rejection(account_id, f"duplicate_{kind}"),
+    )
+    fresh = Fresh(
+        snapshot, read.agents is None, read.queues is None, last, configs.configs, members
     )
     if route.mode.use_key:
         public_fallback.key_accepted(account_id)
     next_due = plan.started + plan.interval
-    return writer.store_poll(account_id, snapshot, fetched_at, next_due, plan.interval)
+    answers = read.answers.encode()
+    return writer.store_poll(account_id, fresh, fetched_at, next_due, plan.interval, answers)
 
 
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:

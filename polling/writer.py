@@ -13,7 +13,9 @@ import time
 import redis
 from django.conf import settings
 
+from alerts import rule_cache
 from polling import overlay, publish, schedule
+from polling.compose import Fresh
 from polling.outcome import Outcome, PollResult
 from service import samples
 from snapshots import diff, history, replay, store, time_in_state
@@ -26,19 +28,32 @@ STORE_ATTEMPTS = 3
 
 
 def store_poll(
-    account_id: int, snapshot: Snapshot, fetched_at: float, next_due: float, interval: float
+    account_id: int,
+    fresh: Fresh,
+    fetched_at: float,
+    next_due: float,
+    interval: float,
+    answers: str | None = None,
 ) -> PollResult:
+    """`answers`: what the poll's answers were (polling/same_answer.py), stored with it."""
     tolerance = float(settings.POLL_CALL_DRIFT_SECONDS)
     for _ in range(STORE_ATTEMPTS):
         previous = store.read_snapshot(account_id)
         old = previous.snapshot if previous else None
-        fresh = diff.carry_call_starts(old, snapshot, tolerance)
-        fresh = time_in_state.carry_state_since(old, fresh, fetched_at)
-        fresh = overlay.apply(fresh, old, fetched_at)
-        result = _write(account_id, previous, fresh, fetched_at, next_due, interval=interval)
+        snapshot = fresh.on(previous)
+        if snapshot is None:
+            return PollResult(Outcome.SUPERSEDED, next_due)
+        if old is None or snapshot.agents is not old.agents:
+            # Kept agents are the stored ones: their calls and times are carried already.
+            snapshot = diff.carry_call_starts(old, snapshot, tolerance)
+            snapshot = time_in_state.carry_state_since(old, snapshot, fetched_at)
+        snapshot = overlay.apply(snapshot, old, fetched_at)
+        result = _write(
+            account_id, previous, snapshot, fetched_at, next_due, interval=interval, answers=answers
+        )
         if result.outcome is not Outcome.SUPERSEDED:
-            history.record(account_id, fresh, fetched_at)
-            samples.record(account_id, fresh, fetched_at)
+            history.record(account_id, snapshot, fetched_at)
+            samples.record(account_id, snapshot, fetched_at)
             return result
     return result
 
@@ -52,6 +67,7 @@ def _write(
     *,
     success: bool = True,
     interval: float | None = None,
+    answers: str | None = None,
 ) -> PollResult:
     """Write `snapshot` on top of `previous` and publish when a viewer would see a change."""
     changed = previous is None or diff.changed(previous.snapshot, snapshot)
@@ -64,6 +80,7 @@ def _write(
         changed=changed,
         success=success,
         interval=interval,
+        answers=answers,
     )
     if not written.written:
         return PollResult(Outcome.SUPERSEDED, next_due)
@@ -109,8 +126,15 @@ def republish(account_id: int, outcome: Outcome, next_due: float) -> PollResult:
         if previous is None:
             return PollResult(outcome, next_due)
         snapshot = overlay.apply(previous.snapshot, previous.snapshot, time.time())
+        # The API's part is untouched: still made of the same answers.
         result = _write(
-            account_id, previous, snapshot, previous.fetched_at, next_due, success=False
+            account_id,
+            previous,
+            snapshot,
+            previous.fetched_at,
+            next_due,
+            success=False,
+            answers=previous.answers or None,
         )
         if result.outcome is not Outcome.SUPERSEDED:
             return PollResult(outcome, next_due, result.version)
@@ -124,6 +148,7 @@ def refresh_overlay(account_id: int, lock_ttl: float) -> PollResult:
     if token is None:
         return PollResult(Outcome.BUSY, 0.0)  # the poll in flight applies the overlay itself
     try:
+        rule_cache.forget_events(account_id)  # the acknowledgement is read, whoever said so
         return republish(account_id, Outcome.OVERLAY, 0.0)
     finally:
         schedule.release_lock(account_id, token)

@@ -275,6 +275,7 @@ class StoredSnapshot(_Frozen):
     interval: float | None = None  # the effective poll interval when it was written
     rendered_version: int = 0  # the version the boards' feeds are rendered at
     rendered_build: str = ""  # by which build of the templates (wallboard/build.py)
+    answers: str = ""  # what the API answered to make it (the poller's; polling/same_answer.py)
 
     def renders_behind(self, build: str) -> bool:
         """Whether the boards' stored renders trail this snapshot, or were made by another

@@ -3,7 +3,9 @@
 Layout (one hash per account, so readers never see half a snapshot):
   wb:snapshot:<account>  version, body (Snapshot JSON), fetched_at, interval (the poll's
                          effective interval), rendered and rendered_build (the version the
-                         boards' feeds are rendered at, by which build of the templates)
+                         boards' feeds are rendered at, by which build of the templates),
+                         answers (what the API's answers the body was made of were, for
+                         the poller: polling/same_answer.py)
   wb:health:<account>    last_success_at, last_error, last_error_at, consecutive_failures
 
 The poller is the only writer of both (the publisher sets `rendered`); web processes read
@@ -27,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 # KEYS: snapshot hash, health hash.
 # ARGV: expected version, changed (0/1), body, fetched_at, success (0/1: a poll succeeded),
-# interval ("" leaves it as it is).
+# interval ("" leaves it as it is), answers ("-": unknown, so a new body clears them and an
+# unchanged one keeps them).
 _WRITE = """
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if current ~= tonumber(ARGV[1]) then return -1 end
@@ -38,6 +41,11 @@ else
   redis.call('HSET', KEYS[1], 'fetched_at', ARGV[4])
 end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'interval', ARGV[6]) end
+if ARGV[7] ~= '-' then
+  redis.call('HSET', KEYS[1], 'answers', ARGV[7])
+elseif ARGV[2] == '1' then
+  redis.call('HDEL', KEYS[1], 'answers')
+end
 if ARGV[5] == '1' then
   redis.call('HSET', KEYS[2], 'last_success_at', ARGV[4], 'consecutive_failures', 0)
 end
@@ -79,10 +87,13 @@ def write_snapshot(
     changed: bool,
     success: bool = True,
     interval: float | None = None,
+    answers: str | None = None,
     client: redis.Redis | None = None,
 ) -> WriteResult:
     """`success=False`: a rewrite of the overlay alone, which leaves the health as it is.
-    `interval`: how often the account is polled now (None keeps the stored one)."""
+    `interval`: how often the account is polled now (None keeps the stored one).
+    `answers`: what the poller says the body was made of (None: not known, and a changed
+    body then forgets the stored one)."""
     r = client or get_redis()
     script = r.register_script(_WRITE)
     version = int(
@@ -95,6 +106,7 @@ def write_snapshot(
                 repr(fetched_at),
                 int(success),
                 "" if interval is None else repr(interval),
+                "-" if answers is None else answers,
             ],
         )
     )
@@ -174,17 +186,16 @@ def read_health(account_id: int, client: redis.Redis | None = None) -> HealthSta
     return _health((client or get_redis()).hgetall(health_key(account_id)))
 
 
-def _body(account_id: int, body: str) -> Snapshot:
-    """The stored snapshot; an empty one in its place when another build wrote it in a shape
-    this one does not read (a deploy changed the models): the next poll writes a whole new
-    one on top of its version, and nothing fails meanwhile."""
+def _body(account_id: int, body: str) -> Snapshot | None:
+    """The stored snapshot; None when another build wrote it in a shape this one does not
+    read (a deploy changed the models)."""
     try:
         return Snapshot.model_validate_json(body)
     except ValidationError:
         logger.warning(
             "stored snapshot of account %s is in another format; replacing it", account_id
         )
-        return Snapshot(account_id=account_id, source="key", agents=[], queues=[])
+        return None
 
 
 def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredSnapshot | None:
@@ -195,8 +206,16 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
     raw, health = pipe.execute()
     if not raw.get("body"):
         return None
+    snapshot = _body(account_id, raw["body"])
+    # An empty one in the place of a body this build cannot read: the next poll writes a
+    # whole new one on top of its version (its answers not taken as known), and nothing
+    # fails meanwhile.
+    answers = raw.get("answers", "") if snapshot is not None else ""
+    if snapshot is None:
+        snapshot = Snapshot(account_id=account_id, source="key", agents=[], queues=[])
     return StoredSnapshot(
-        snapshot=_body(account_id, raw["body"]),
+        snapshot=snapshot,
+        answers=answers,
         version=int(raw["version"]),
         fetched_at=float(raw["fetched_at"]),
         health=_health(health),
@@ -204,6 +223,14 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
         rendered_version=int(raw.get("rendered") or 0),
         rendered_build=raw.get("rendered_build", ""),
     )
+
+
+def read_answers(account_ids: list[int], client: redis.Redis | None = None) -> dict[int, str]:
+    """What each account's stored snapshot was made of (the poller's, before its reads)."""
+    pipe = (client or get_redis()).pipeline(transaction=False)
+    for account_id in account_ids:
+        pipe.hget(snapshot_key(account_id), "answers")
+    return {a: raw or "" for a, raw in zip(account_ids, pipe.execute(), strict=True)}
 
 
 def snapshot_version(account_id: int, client: redis.Redis | None = None) -> int:

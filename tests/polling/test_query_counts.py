@@ -20,12 +20,14 @@ BUDGET = {
     # thresholds, alert history, messages to the floor (2026-12-03: +1, one query per board
     # and render, read only when rendering; 2026-12-04: +1, the board's tiles, its layout)
     "first poll (changed, renders every feed)": 12,
-    # the account and the open alerts: every 2 s per account (2026-12-03: -1, the alert
-    # rules are read once per change of them, alerts/rule_cache.py)
-    "poll, nothing changed": 2,
+    # the account (today's counts of an account without webhook events): every 2 s per
+    # account (2026-12-03: -1, the alert rules are read once per change of them,
+    # alerts/rule_cache.py; 2026-12-04: -1, so are the open alerts)
+    "poll, nothing changed": 1,
     # + the boards, thresholds, alert history and messages of the render (2026-12-03: +1,
-    # the messages to the floor; -1, the rules; 2026-12-04: +1, the tiles)
-    "poll after a change": 7,
+    # the messages to the floor; -1, the rules; 2026-12-04: +1, the tiles; -1, the open
+    # alerts, read once per change of them)
+    "poll after a change": 6,
     "webhook event stored": 5,  # receiver, savepoint, insert, counter, release
     # each page also reads the board's tiles (2026-12-04: +1, the layout)
     "TV page": 6,  # token, last seen, playlist, board, thresholds, tiles
