@@ -220,7 +220,7 @@ BOXES = """(selectors) => {
 
 
 def _ring_start_ms() -> int:
-    """A moment in the coming hour at which the ring stands at its first position."""
+    """The next moment (within 27 minutes) at which the ring stands at its first position."""
     lap = BURN_IN_STEP_MS * len(RING)
     return (int(time.time() * 1000) // lap + 1) * lap
 
@@ -326,6 +326,26 @@ def test_an_area_unchanged_for_the_boards_minutes_dims_and_brightens_when_it_cha
     expect(tom).not_to_have_class(UNCHANGED)
     page.clock.fast_forward(75_000)
     expect(tom).to_have_class(UNCHANGED)
+
+
+def test_nothing_is_dimmed_while_the_board_is_stale(
+    stack: Stack, tab: Tab, dims_after_a_minute
+) -> None:
+    page = tab.page
+    page.clock.install()
+    open_board(tab, stack.tv_url())
+    wei = agent_card(page, WEI)
+    page.clock.fast_forward(75_000)
+    expect(wei).to_have_css("filter", DIMMED)
+
+    stack.kill("sandbox")  # no poll succeeds: STALE, and the numbers must not look calm
+    expect(page.locator("body")).to_have_class(re.compile(r"\bis-stale\b"), timeout=20_000)
+    expect(wei).to_have_class(UNCHANGED)
+    expect(wei).to_have_css("filter", "none")
+
+    stack.start_service("sandbox")  # the same call centre: Wei's card has not changed
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bis-stale\b"), timeout=20_000)
+    expect(wei).to_have_css("filter", DIMMED)
 
 
 # --- Screen Wake Lock --------------------------------------------------------------------------
