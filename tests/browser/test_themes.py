@@ -2,7 +2,7 @@
 supervisor board and the public status page of the busy floor: the page wears the theme, the
 accent and the logo, and axe-core finds no serious or critical WCAG 2.1 AA violation (both
 phases of an alert's flash, at 1920x1080 and 1280x720). A screenshot of each page in each
-theme at 1920x1080 goes to /tmp/themes/."""
+theme at 1920x1080 goes to /tmp/themes/, and of the TV at 720p, 4K and portrait too."""
 
 import base64
 import io
@@ -127,10 +127,22 @@ def expect_a_focus_ring_in_the_accent(page: Page, accent: str) -> None:
     page.keyboard.press("Shift+Tab")
 
 
-def shoot(page: Page, theme: str, where: str) -> None:
+def shoot(page: Page, theme: str, where: str, width: int = 1920, height: int = 1080) -> None:
     SHOTS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    page.screenshot(path=str(SHOTS / f"{theme}-{where}-1920x1080.png"))
+    page.set_viewport_size({"width": width, "height": height})
+    page.screenshot(path=str(SHOTS / f"{theme}-{where}-{width}x{height}.png"))
+
+
+# A TV's header is sized from the screen: the logo with it, from 720p to 4K and portrait.
+TV_SIZES = [(1280, 720, 14, 40), (3840, 2160, 60, 160), (1080, 1920, 30, 80)]
+
+
+def expect_the_logo_fits_the_header_at_every_tv_size(page: Page, theme: str) -> None:
+    for width, height, lowest, highest in TV_SIZES:
+        shoot(page, theme, "tv", width, height)
+        logo = page.evaluate(LOGO_STATE)
+        assert logo["inHeader"], (width, height, logo)
+        assert lowest <= logo["height"] <= highest, (width, height, logo)
 
 
 def test_the_tv_board_wears_its_theme_accent_and_logo_at_aa(themed, axe_browser: Tab) -> None:
@@ -142,6 +154,7 @@ def test_the_tv_board_wears_its_theme_accent_and_logo_at_aa(themed, axe_browser:
     a11y.expect_the_floor_is_busy(page, alert=True)
     expect(page.locator(".message__text", has_text=MESSAGE)).to_be_visible()
     expect_the_look(page, theme, page.locator("#board-title").inner_text())
+    expect_the_logo_fits_the_header_at_every_tv_size(page, theme)
     shoot(page, theme, "tv")
     a11y.audit_at_every_size(page, f"tv {theme}")
 
