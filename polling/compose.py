@@ -6,12 +6,36 @@ snapshot was made of the same answers; if another poll stored other answers mean
 poll is superseded (the next one reads anew).
 """
 
+import logging
 from dataclasses import dataclass
 
+import redis
+
 from polling.same_answer import Answers
-from snapshots import normalize
+from snapshots import normalize, store
 from snapshots.models import QueueState, Snapshot, StoredSnapshot
 from voice360.models import Queue
+
+logger = logging.getLogger("polling.poller")
+
+UNREAD = object()
+# The stored snapshot a poll read before its requests (None: there is none), or UNREAD.
+Base = StoredSnapshot | object | None
+
+
+def read_bases(account_ids: list[int]) -> dict[int, StoredSnapshot | None]:
+    """Each account's snapshot before its reads: what its answers were made of (those of the
+    same bytes are not parsed again) and the writer's first base. Empty when Redis cannot
+    say: every answer is parsed then, and the writer reads again."""
+    try:
+        return store.read_snapshots(account_ids) if account_ids else {}
+    except redis.RedisError:
+        logger.warning("the stored snapshots are unreadable; parsing every answer")
+        return {}
+
+
+def answers_of(base: Base) -> Answers | None:
+    return Answers.decode(base.answers) if isinstance(base, StoredSnapshot) else None
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,16 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
 from polling import api_reads, budget, failures, metrics, public_fallback, schedule, writer
-from polling.compose import Fresh
+from polling.compose import UNREAD, Base, Fresh, answers_of, read_bases
 from polling.outcome import Outcome, PollResult
 from polling.public_fallback import Route
-from polling.same_answer import Answers
 from polling.targets import PollTarget, load_target
 from snapshots import normalize, store
 from voice360.errors import Voice360Error
@@ -38,6 +37,8 @@ class _Plan:
     interval: float
     started: float
     early: bool = False
+    # The poll's writes that need no answer, sent with its finish (_finish) in one round trip.
+    later: redis.client.Pipeline | None = None
 
 
 def lock_ttl() -> float:
@@ -57,6 +58,7 @@ class _Running:
     regular_due: float | None
     result: PollResult
     mode: str = "-"
+    later: redis.client.Pipeline = field(default_factory=lambda: get_redis().pipeline(False))
 
 
 def _start(account_id: int, early: bool, started: float, wait: float = 0.0):
@@ -79,11 +81,12 @@ def _start(account_id: int, early: bool, started: float, wait: float = 0.0):
 
 def _finish(running: _Running) -> None:
     """The account rescheduled and its lock released, whatever happened; the poll logged.
-    One round trip: the commands go in order on one pipeline."""
+    One round trip: the commands go in order on one pipeline, after those the poll left on
+    it (its history, samples and budget notes, all before the lock is released)."""
     account_id, result = running.account_id, running.result
     finished = time.time()
     duration = max(0.0, finished - running.started)
-    pipe = get_redis().pipeline(transaction=False)
+    pipe = running.later
     schedule.reschedule(account_id, result.next_due, client=pipe)
     schedule.release_lock(account_id, running.token, client=pipe)
     store.record_poll(account_id, running.started, finished, result.outcome, pipe=pipe)
@@ -117,7 +120,7 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
     if isinstance(running, PollResult):
         return running
     try:
-        plan = _plan(running.target, running.started, early)
+        plan = _plan(running.target, running.started, early, running.later)
         running.mode = plan.route.mode.source
         running.result = _poll(plan)
         if running.result.outcome is Outcome.EARLY_DENIED:
@@ -148,7 +151,7 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
             results[account_id] = running
             continue
         try:
-            plan = _plan(running.target, running.started)
+            plan = _plan(running.target, running.started, later=running.later)
             running.mode = plan.route.mode.source
             waiting = _budget_wait(plan)
         except Exception as exc:
@@ -164,8 +167,8 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
             plans[account_id] = (running, plan)
     # What each account's stored snapshot was made of: an answer of the same bytes is not
     # parsed again (polling/same_answer.py). One round trip for the task.
-    lasts = _last_answers(list(plans))
-    pairs = [(plan, lasts.get(a)) for a, (_, plan) in plans.items()]
+    stored = read_bases(list(plans))
+    pairs = [(plan, stored.get(a, UNREAD)) for a, (_, plan) in plans.items()]
     reads = runtime.run(_read_all(pairs)) if plans else []
     for (running, plan), read in zip(plans.values(), reads, strict=True):
         try:
@@ -183,34 +186,26 @@ def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
     return [results[account_id] for account_id, _ in claims]
 
 
-def _last_answers(account_ids: list[int]) -> dict[int, Answers | None]:
-    """None for each when Redis cannot say: the answers are parsed, as they always were."""
-    try:
-        stored = store.read_answers(account_ids) if account_ids else {}
-    except redis.RedisError:
-        logger.warning("the stored answers are unreadable; parsing every answer")
-        return {}
-    return {account_id: Answers.decode(raw) for account_id, raw in stored.items()}
+async def _read_all(plans: list[tuple["_Plan", Base]]) -> list:
+    """Each plan's (sent, availability, its base), or the exception its read met."""
 
-
-async def _read_all(plans: list[tuple["_Plan", Answers | None]]) -> list:
-    """Each plan's (sent, availability, last answers), or the exception its read met."""
-
-    async def one(plan: _Plan, last: Answers | None):
+    async def one(plan: _Plan, base: Base):
         sent = time.time()
         account_id, api_key = plan.target.account_id, plan.route.api_key
-        return sent, await api_reads.read_availability(account_id, api_key, last), last
+        last = answers_of(base)
+        return sent, await api_reads.read_availability(account_id, api_key, last), base
 
     return await asyncio.gather(*(one(*pair) for pair in plans), return_exceptions=True)
 
 
-def _plan(target: PollTarget, started: float, early: bool = False) -> _Plan:
+def _plan(target: PollTarget, started: float, early: bool = False, later=None) -> _Plan:
     return _Plan(
         target=target,
         route=public_fallback.choose_route(target, started),
         interval=budget.effective_interval(target.account_id) or target.interval,
         started=started,
         early=early,
+        later=later,
     )
 
 
@@ -235,18 +230,17 @@ def _poll(plan: _Plan) -> PollResult:
         return waiting
     account_id = plan.target.account_id
     try:
-        last = _last_answers([account_id]).get(account_id)
+        base = read_bases([account_id]).get(account_id, UNREAD)
         sent = time.time()
+        last = answers_of(base)
         read = runtime.run(api_reads.read_availability(account_id, plan.route.api_key, last))
     except Voice360Error as exc:
         return _failed(plan, exc)
-    return _store(plan, sent, read, last)
+    return _store(plan, sent, read, base)
 
 
 @sensitive_variables("plan", "route")
-def _store(
-    plan: _Plan, sent: float, read: api_reads.Availability, last: Answers | None
-) -> PollResult:
+def _store(plan: _Plan, sent: float, read: api_reads.Availability, base: Base) -> PollResult:
     """What the API answered, normalized (the parts whose bytes were new) and handed to the
     writer."""
     route = plan.route
@@ -257,7 +251,7 @@ def _store(
         # Not after the other answer, the Redis calls and the config refresh below: their
         # time would be missing from every new call's timer.
         fetched_at = sent + read.elapsed_seconds
-        budget.observe(route.bucket, read.rate_limit)
+        budget.observe(route.bucket, read.rate_limit, client=plan.later)
         configs = api_reads.refresh_queue_config(
             account_id, plan.route, plan.started, read.answers.queue_ids
         )
@@ -275,14 +269,17 @@ def _store(
         source_reason=route.mode.reason,
         on_duplicate=lambda kind, pk: metrics.count_rejection(account_id, f"duplicate_{kind}"),
     )
+    last = answers_of(base)
     fresh = Fresh(
         snapshot, read.agents is None, read.queues is None, last, configs.configs, members
     )
     if route.mode.use_key:
-        public_fallback.key_accepted(account_id)
+        public_fallback.key_accepted(account_id, client=plan.later)
     next_due = plan.started + plan.interval
     answers = read.answers.encode()
-    return writer.store_poll(account_id, fresh, fetched_at, next_due, plan.interval, answers)
+    return writer.store_poll(
+        account_id, fresh, fetched_at, next_due, plan.interval, answers, plan.later, base
+    )
 
 
 def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:

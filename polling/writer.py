@@ -15,12 +15,13 @@ from django.conf import settings
 
 from alerts import rule_cache
 from polling import overlay, publish, schedule
-from polling.compose import Fresh
+from polling.compose import UNREAD, Base, Fresh
 from polling.outcome import Outcome, PollResult
 from service import samples
 from snapshots import diff, history, replay, store, time_in_state
 from snapshots.models import Snapshot, StoredSnapshot
 from wallboard.build import build_id
+from wallboard.redis import get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +35,18 @@ def store_poll(
     next_due: float,
     interval: float,
     answers: str | None = None,
+    later: redis.client.Pipeline | None = None,
+    previous: Base = UNREAD,
 ) -> PollResult:
-    """`answers`: what the poll's answers were (polling/same_answer.py), stored with it."""
+    """`answers`: what the poll's answers were (polling/same_answer.py), stored with it.
+    `later`: where the history and samples writes go (the poller sends them with its finish;
+    at once without). `previous`: the stored snapshot as the poller read it before its
+    requests, the first attempt's base (the write refuses it if another got in since)."""
     tolerance = float(settings.POLL_CALL_DRIFT_SECONDS)
-    for _ in range(STORE_ATTEMPTS):
-        previous = store.read_snapshot(account_id)
-        old = previous.snapshot if previous else None
+    for attempt in range(STORE_ATTEMPTS):
+        if attempt or previous is UNREAD:
+            previous = store.read_snapshot(account_id)
+        old = previous.snapshot if isinstance(previous, StoredSnapshot) else None
         snapshot = fresh.on(previous)
         if snapshot is None:
             return PollResult(Outcome.SUPERSEDED, next_due)
@@ -52,8 +59,11 @@ def store_poll(
             account_id, previous, snapshot, fetched_at, next_due, interval=interval, answers=answers
         )
         if result.outcome is not Outcome.SUPERSEDED:
-            history.record(account_id, snapshot, fetched_at)
-            samples.record(account_id, snapshot, fetched_at)
+            pipe = later if later is not None else get_redis().pipeline(transaction=False)
+            history.record(account_id, snapshot, fetched_at, pipe=pipe)
+            samples.record(account_id, snapshot, fetched_at, pipe=pipe)
+            if later is None:
+                pipe.execute()
             return result
     return result
 

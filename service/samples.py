@@ -152,8 +152,9 @@ def _waiting(snapshot: Snapshot, queue_id: int, fallback: int) -> int:
     return fallback
 
 
-def record(account_id: int, snapshot: Snapshot, at: float) -> None:
-    """Two round trips whatever the account's size: the last states, then one script."""
+def record(account_id: int, snapshot: Snapshot, at: float, pipe=None) -> None:
+    """Two round trips whatever the account's size: the last states, then one script. With
+    `pipe`, the script is only queued on it (the poller sends it with its own)."""
     redis = get_redis()
     queues: list[int] = []
     for q in snapshot.queues:
@@ -172,6 +173,7 @@ def record(account_id: int, snapshot: Snapshot, at: float) -> None:
     _record_script()(
         keys=[key(account_id, interval_start(at)), last_key(account_id), *keys],
         args=[TTL_SECONDS, last, len(queues) // 4, *queues, *agent_args],
+        client=pipe,
     )
 
 

@@ -55,8 +55,9 @@ def account_counts(snapshot: Snapshot) -> tuple[int, int, int, int | None]:
 
 
 def record(
-    account_id: int, snapshot: Snapshot, at: float, client: redis.Redis | None = None
+    account_id: int, snapshot: Snapshot, at: float, client: redis.Redis | None = None, pipe=None
 ) -> None:
+    """With `pipe`, only queue the commands on it (the poller sends them with its own)."""
     r = client or get_redis()
     script = r.register_script(_APPEND)
     series: list[tuple[int | None, tuple]] = [(None, account_counts(snapshot))]
@@ -64,7 +65,8 @@ def record(
         (q.id, (q.agents_online, q.agents_available, q.agents_on_call, q.active_calls))
         for q in snapshot.queues
     ]
-    pipe = r.pipeline(transaction=False)
+    own = pipe is None
+    pipe = r.pipeline(transaction=False) if own else pipe
     for resolution in RESOLUTIONS:
         bucket = int(at // resolution.seconds * resolution.seconds)
         ttl = resolution.seconds * resolution.points
@@ -72,7 +74,8 @@ def record(
             point = json.dumps([bucket, *counts], separators=(",", ":"))
             key = series_key(account_id, resolution, queue_id)
             script(keys=[key], args=[bucket, point, resolution.points, ttl], client=pipe)
-    pipe.execute()
+    if own:
+        pipe.execute()
 
 
 def read(

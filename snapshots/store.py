@@ -199,11 +199,22 @@ def _body(account_id: int, body: str) -> Snapshot | None:
 
 
 def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredSnapshot | None:
-    r = client or get_redis()
-    pipe = r.pipeline(transaction=True)
-    pipe.hgetall(snapshot_key(account_id))
-    pipe.hgetall(health_key(account_id))
-    raw, health = pipe.execute()
+    return read_snapshots([account_id], client)[account_id]
+
+
+def read_snapshots(
+    account_ids: list[int], client: redis.Redis | None = None
+) -> dict[int, StoredSnapshot | None]:
+    """Each account's snapshot and health as they were at one moment, in one round trip."""
+    pipe = (client or get_redis()).pipeline(transaction=True)
+    for account_id in account_ids:
+        pipe.hgetall(snapshot_key(account_id))
+        pipe.hgetall(health_key(account_id))
+    raw = pipe.execute()
+    return {a: _stored(a, raw[2 * i], raw[2 * i + 1]) for i, a in enumerate(account_ids)}
+
+
+def _stored(account_id: int, raw: dict[str, str], health: dict[str, str]) -> StoredSnapshot | None:
     if not raw.get("body"):
         return None
     snapshot = _body(account_id, raw["body"])
@@ -223,14 +234,6 @@ def read_snapshot(account_id: int, client: redis.Redis | None = None) -> StoredS
         rendered_version=int(raw.get("rendered") or 0),
         rendered_build=raw.get("rendered_build", ""),
     )
-
-
-def read_answers(account_ids: list[int], client: redis.Redis | None = None) -> dict[int, str]:
-    """What each account's stored snapshot was made of (the poller's, before its reads)."""
-    pipe = (client or get_redis()).pipeline(transaction=False)
-    for account_id in account_ids:
-        pipe.hget(snapshot_key(account_id), "answers")
-    return {a: raw or "" for a, raw in zip(account_ids, pipe.execute(), strict=True)}
 
 
 def snapshot_version(account_id: int, client: redis.Redis | None = None) -> int:
