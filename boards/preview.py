@@ -28,7 +28,6 @@ from boards.rendering import freshness_html, render_board
 from snapshots import freshness, store
 
 ERRORS_TEMPLATE = "admin/boards/board/preview_errors.html"
-NEW_LAST = 1 << 16  # a position no saved tile has: a new tile's is 0 until it is saved
 
 
 def tv_page(request: HttpRequest, board: Board, settings: BoardSettings) -> HttpResponse:
@@ -64,14 +63,15 @@ def posted_tiles(model_admin, request: HttpRequest, board: Board):
 
 
 def tile_specs(formset) -> tuple[TileSpec, ...]:
-    """The posted tiles in the order they were dragged to; new ones (no position yet) last."""
+    """The posted tiles in the order they were dragged to; new ones last."""
     kept = [
         form
         for form in formset.forms
         if form.has_changed() or form.instance.pk is not None
         if not form.cleaned_data.get("DELETE")
     ]
-    kept.sort(key=lambda form: form.cleaned_data.get("position") or NEW_LAST)
+    # A new tile cannot be dragged yet (django-admin-sortable2): it stays at the end.
+    kept.sort(key=lambda form: (form.instance.pk is None, form.cleaned_data.get("position") or 0))
     return tuple(TileSpec(f.cleaned_data["kind"], f.cleaned_data["width"], f.options) for f in kept)
 
 

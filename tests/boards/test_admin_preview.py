@@ -1,6 +1,8 @@
 """The admin's preview of a board as a TV shows it (boards/preview.py): the saved board, or
 the change form as posted, never saved; staff with the board's permission only."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
@@ -13,6 +15,11 @@ from tests.boards.test_admin_composer import board_data, poll
 
 pytestmark = pytest.mark.django_db
 KEY = "v360_live_previewsecret0001"
+
+
+def cells(page: str) -> list[str]:
+    """The kinds of the board's tiles, in the order the page shows them."""
+    return re.findall(r'<section class="cell cell--(\w+)', page)
 
 
 def preview_url(board: Board) -> str:
@@ -57,7 +64,7 @@ def test_it_shows_posted_edits_and_saves_none_of_them(admin_client, board) -> No
     page = admin_client.post(preview_url(board), data).content.decode()
     assert "Unsaved words" in page and "Saved words" not in page
     assert "Renamed, not saved" in page
-    assert page.index('id="clock') < page.index("Unsaved words")  # as dragged: clock first
+    assert cells(page) == ["clock", "text", "queues"]  # by position
     assert '-queue-100135"' in page and '-queue-100134"' not in page  # Sales unticked
     board.refresh_from_db()
     assert board.title == "Floor" and board.queue_ids == [SALES, SUPPORT]
@@ -102,3 +109,26 @@ def test_the_change_page_frames_the_preview_and_posts_the_form_to_it(admin_clien
     button = page.split('id="composer-preview-button"')[0].rsplit("<button", 1)[1]
     assert 'form="board_form"' in button and f'formaction="{preview_url(board)}"' in button
     assert 'formtarget="composer-preview"' in button
+
+
+def test_it_shows_the_saved_tiles_in_the_order_they_were_dragged_to(admin_client, board) -> None:
+    text, queues = board.tiles.all()
+    data = board_data(board) | {
+        "tiles-TOTAL_FORMS": "3",
+        "tiles-INITIAL_FORMS": "2",
+        # As django-admin-sortable2 numbers them after a drag: the queues first.
+        **{
+            f"tiles-0-{k}": v
+            for k, v in {"id": text.pk, "kind": "text", "width": 12, "position": 2}.items()
+        },
+        "tiles-0-text": "Saved words",
+        **{
+            f"tiles-1-{k}": v
+            for k, v in {"id": queues.pk, "kind": "queues", "width": 12, "position": 1}.items()
+        },
+        # A new tile: it stays last, whatever its position says (it cannot be dragged yet).
+        **{f"tiles-2-{k}": v for k, v in {"kind": "clock", "width": 12, "position": 0}.items()},
+    }
+    page = admin_client.post(preview_url(board), data).content.decode()
+    assert cells(page) == ["queues", "text", "clock"], page[-2000:]
+    assert [t.kind for t in board.tiles.all()] == ["text", "queues"]
