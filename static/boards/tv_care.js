@@ -46,8 +46,9 @@
   // --- dimming what has not changed -----------------------------------------------------------
   var UNCHANGED = "is-unchanged";
   var boardBody = document.getElementById("board-body");
-  var changedAt = {}; // fragment id -> performance.now() when its HTML last changed
-  var htmlOf = {}; // fragment id -> the server's HTML of it, as last swapped in
+  // Maps without a prototype: a fragment's id is never taken for an inherited property.
+  var changedAt = Object.create(null); // fragment id -> performance.now() when its HTML changed
+  var htmlOf = Object.create(null); // fragment id -> the server's HTML of it, as last swapped in
 
   // The fragments of a container: its outermost elements with an id (those the server swaps).
   function fragmentsOf(container, found) {
@@ -98,8 +99,8 @@
     var after = dimAfterMs();
     var now = performance.now();
     var fragments = fragmentsOf(boardBody);
-    var keptAt = {};
-    var keptHtml = {};
+    var keptAt = Object.create(null);
+    var keptHtml = Object.create(null);
     for (var i = 0; i < fragments.length; i++) {
       var id = fragments[i].id;
       keptAt[id] = id in changedAt ? changedAt[id] : now;
