@@ -90,6 +90,7 @@ def test_it_answers_404_for_a_board_without_an_accent_or_none_at_all(board):
     Board.objects.filter(pk=board.pk).update(accent_color="")
     assert Client().get(f"/boards/look/{board.pk}-0a7cff.css").status_code == 404
     assert Client().get("/boards/look/999999-0a7cff.css").status_code == 404
+    assert Client().get("/boards/look/999999999999-0a7cff.css").status_code == 404
 
 
 def test_the_old_colours_url_is_gone_once_the_colour_changes(board):
