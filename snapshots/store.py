@@ -102,7 +102,7 @@ def write_snapshot(
             args=[
                 expected_version,
                 int(changed),
-                snapshot.model_dump_json(),
+                snapshot.model_dump_json() if changed else "",  # kept as it is otherwise
                 repr(fetched_at),
                 int(success),
                 "" if interval is None else repr(interval),
