@@ -8,6 +8,8 @@ all, TV views no phone numbers, supervisor views masked numbers (admins get them
 
 from dataclasses import dataclass, field, replace
 
+from django.utils.translation import gettext_lazy as _
+
 from boards import queue_figures
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
@@ -63,12 +65,18 @@ def sparkline(values: list[int], width: int = 120, height: int = 30) -> Sparklin
     return Sparkline(points, width, height, peak)
 
 
+# Lazy: a view is built before its render, which speaks the board's language.
+NOT_READY, NO_AGENT_FREE, FEW_FREE, READY = (
+    _("Not ready"), _("No agent free"), _("Few agents free"), _("Ready")
+)  # fmt: skip
+
+
 def queue_level(queue: QueueState, warning_at_or_below: int) -> tuple[Level, str]:
     if not queue.is_ready or queue.agents_available == 0:
-        return "alert", "Not ready" if not queue.is_ready else "No agent free"
+        return "alert", NOT_READY if not queue.is_ready else NO_AGENT_FREE
     if queue.agents_available <= warning_at_or_below:
-        return "warning", "Few agents free"
-    return "ok", "Ready"
+        return "warning", FEW_FREE
+    return "ok", READY
 
 
 def agent_name(agent: AgentState) -> str:

@@ -17,10 +17,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from boards import slots
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from boards.language import board_language
 from boards.models import Board
 from boards.presenters import board_view
 from boards.public_limit import per_ip_limit
@@ -40,12 +42,14 @@ JSON_CONTENT_TYPE = "application/json"
 BADGE_CONTENT_TYPE = "image/svg+xml; charset=utf-8"
 
 
-def _public_queues(board: Board) -> tuple[tuple[QueueView, ...], bool]:
-    """The board's queues as the public sees them, and whether the data is stale."""
+def _public_queues(board: Board) -> tuple[tuple[QueueView, ...], bool, str]:
+    """The board's queues as the public sees them, whether the data is stale, and the
+    board's language (the words of the answer are in it)."""
     settings = BoardSettings.of(board)
     stored = store.read_snapshot(settings.account_id)
     view = board_view(settings, stored, Audience.PUBLIC)
-    return view.queues, Freshness.of(stored).is_stale(settings.poll_interval)
+    stale = Freshness.of(stored).is_stale(settings.poll_interval)
+    return view.queues, stale, settings.language
 
 
 def etag_of(content: bytes) -> str:
@@ -131,10 +135,14 @@ def _public_forecast(forecast: Forecast) -> dict:
 
 
 def json_parts(slug: str, title: str, queues: tuple[QueueView, ...], stale: bool) -> slots.Parts:
+    """In the board's language (boards/language.py): its code is `language`, and the words
+    for people (each queue's `status` and `summary`) are in it; every other field is a
+    value for programs, the same in every language."""
     data = {
         "schema": SCHEMA,
         "board": slug,
         "title": title,
+        "language": get_language(),
         "stale": stale,
         "queues": [_public_queue(q) for q in queues],
     }
@@ -144,24 +152,27 @@ def json_parts(slug: str, title: str, queues: tuple[QueueView, ...], stale: bool
 @per_ip_limit("json")
 def public_json(request: HttpRequest, slug: str) -> HttpResponse:
     board = public_board(slug)
-    queues, stale = _public_queues(board)
-    text = slots.fill(json_parts(board.slug, board.title, queues, stale), time.time())
+    queues, stale, language = _public_queues(board)
+    with board_language(language):
+        parts = json_parts(board.slug, board.title, queues, stale)
+    text = slots.fill(parts, time.time())
     return _cacheable(request, HttpResponse(text, content_type=JSON_CONTENT_TYPE))
 
 
 def badge_message(queue: QueueView, stale: bool) -> tuple[str, str]:
     """The badge's right half and its colour: what a visitor needs before calling."""
     if stale:
-        return "status unknown", BADGE_COLOURS["stale"]
+        return gettext("status unknown"), BADGE_COLOURS["stale"]
     waiting = queue.waiting.count or 0
     if not queue.is_ready:
-        message = "closed"
+        message = pgettext("badge", "closed")
     elif waiting:
-        message = f"open · {waiting} waiting"
+        message = ngettext("open · %(n)s waiting", "open · %(n)s waiting", waiting) % {"n": waiting}
     elif queue.agents_available == 0:
-        message = "open · all busy"
+        message = gettext("open · all busy")
     else:
-        message = f"open · {queue.agents_available} available"
+        free = queue.agents_available
+        message = ngettext("open · %(n)s available", "open · %(n)s available", free) % {"n": free}
     return message, BADGE_COLOURS[queue.level]
 
 
@@ -192,9 +203,10 @@ def badge_svg(queue: QueueView, stale: bool) -> str:
 @per_ip_limit("badge")
 def public_badge(request: HttpRequest, slug: str, queue_id: int) -> HttpResponse:
     board = public_board(slug)
-    queues, stale = _public_queues(board)
+    queues, stale, language = _public_queues(board)
     queue = next((q for q in queues if q.id == queue_id), None)
     if queue is None:
         raise Http404
-    svg = badge_svg(queue, stale)
+    with board_language(language):
+        svg = badge_svg(queue, stale)
     return _cacheable(request, HttpResponse(svg, content_type=BADGE_CONTENT_TYPE))

@@ -23,6 +23,7 @@ import redis
 
 from boards import public_api, slots
 from boards.board_settings import BoardSettings
+from boards.language import board_language
 from boards.rendering import RenderedBoard
 from boards.view_models import BoardView
 from boards.views import public_page_parts
@@ -55,7 +56,15 @@ def _with_etag(fields: dict[str, str], field: str, text: str) -> None:
 def answers(
     settings: BoardSettings, view: BoardView, rendered: RenderedBoard, stored: StoredSnapshot | None
 ) -> dict[str, str]:
-    """Every public answer of the board from its public view and that view's render."""
+    """Every public answer of the board from its public view and that view's render, in
+    the board's language (the JSON's `status` and `summary`, the badges' words, the page)."""
+    with board_language(settings):
+        return _answers(settings, view, rendered, stored)
+
+
+def _answers(
+    settings: BoardSettings, view: BoardView, rendered: RenderedBoard, stored: StoredSnapshot | None
+) -> dict[str, str]:
     stale = Freshness.of(stored).is_stale(settings.poll_interval)
     fields = {
         "board": str(settings.id),

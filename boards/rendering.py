@@ -9,6 +9,7 @@ their own and nest nothing that would be swapped twice.
 """
 
 import hashlib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from boards.audience import Audience
 from boards.board_settings import TileSpec
 from boards.fitting import density, fit_bucket
+from boards.language import board_language
 from boards.layout import GRID_COLUMNS, TileKind
 from boards.tile_kinds import KINDS, Kind
 from boards.view_models import BoardView
@@ -192,6 +194,12 @@ def _render_composed(view: BoardView) -> RenderedBoard:
 
 
 def render_board(view: BoardView) -> RenderedBoard:
+    """The board's render, in the board's language (boards/language.py), whoever asks."""
+    with board_language(view.board):
+        return _render_board(view)
+
+
+def _render_board(view: BoardView) -> RenderedBoard:
     if composes(view):
         return _render_composed(view)
     fragments = render_fragments(view)
@@ -215,17 +223,22 @@ def body_swap(body: str) -> str:
     return render_to_string("boards/_body_swap.html", {"body": mark_safe(body)})  # noqa: S308
 
 
-def freshness_html(fetched_at: float | None, stale: bool, error: str | None = None) -> SafeString:
+def freshness_html(
+    fetched_at: float | None, stale: bool, error: str | None = None, language: str | None = None
+) -> SafeString:
     """The one element that says whether the data is live or stale, and since when.
 
     The web process swaps it in when staleness flips (for supervisors also when the poller's
     error changes, and every few seconds, so "last success" stays true); the page ticks the
     age shown. `error` is for supervisor and admin pages only. The server's clock comes with
     every websocket message instead (live/protocol.py): this element may be long rendered.
+    `language`: the board's (None: the language active already, e.g. the page's).
     """
     context = {
         "state": "stale" if stale or fetched_at is None else "live",
         "fetched_at": fetched_at,
         "error": None if error is None else error[:300],
     }
-    return mark_safe(render_to_string("boards/_freshness.html", context))  # noqa: S308
+    with board_language(language) if language else nullcontext():
+        html = render_to_string("boards/_freshness.html", context)
+    return mark_safe(html)  # noqa: S308

@@ -14,6 +14,8 @@ A board without tiles keeps the classic layout (boards/rendering.py).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from boards.layout import TileKind
 from boards.view_models import AgentView, BoardView, QueueView
 
@@ -75,7 +77,7 @@ def leaderboard(view: BoardView, options: dict) -> list[Item]:
 def _figures(view: BoardView, queue: int | None) -> list[Item]:
     """A queue's figures, or the board's queues together (title "All queues")."""
     if queue is None:
-        return [{"id": "all", "title": "All queues", "of": view, "queue": None}]
+        return [{"id": "all", "title": _("All queues"), "of": view, "queue": None}]
     return [{"id": f"q{q.id}", "title": q.name, "of": q, "queue": q} for q in _queues(view, queue)]
 
 

@@ -7,21 +7,17 @@ Today's counts are the snapshot's own `QueueToday` (counts only: no names, no nu
 from dataclasses import dataclass
 from typing import Literal
 
+from django.utils.translation import gettext, ngettext, pgettext
+
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from boards.language import DIRECTION_LABELS, STATUS_LABELS, STATUS_SHORT
 from service.erlang import Forecast
 from snapshots.models import WINDOWS, AgentStatus, AgentToday, QueueToday, ServiceLevel
 
 Level = Literal["ok", "warning", "alert"]
 
-STATUS_LABELS: dict[AgentStatus, str] = {
-    "available": "Available", "on_call": "On call", "online": "Online", "offline": "Offline"
-}  # fmt: skip
-STATUS_SHORT: dict[AgentStatus, str] = {
-    "available": "Free", "on_call": "Call", "online": "Online", "offline": "Off"
-}  # fmt: skip
 STATUS_ORDER: dict[AgentStatus, int] = {"on_call": 0, "available": 1, "online": 2, "offline": 3}
-DIRECTION_LABELS = {"inbound": "In", "outbound": "Out"}
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ class CallView:
 
     @property
     def direction_label(self) -> str:
-        return DIRECTION_LABELS.get(self.direction, self.direction.title())
+        return str(DIRECTION_LABELS.get(self.direction, self.direction.title()))
 
 
 @dataclass(frozen=True)
@@ -47,16 +43,17 @@ class AgentView:
 
     @property
     def status_label(self) -> str:
-        if self.status == "on_call":
-            return f"On call · {self.calls[0].direction_label}" if self.calls else "On call"
-        return STATUS_LABELS[self.status]
+        if self.status == "on_call" and self.calls:
+            # Translators: an agent on a call, and the call's direction ("In" or "Out").
+            return gettext("On call · %(direction)s") % {"direction": self.calls[0].direction_label}
+        return str(STATUS_LABELS[self.status])
 
     @property
     def status_short(self) -> str:
         """One short word for dense TV cards, where the icon and colour carry the rest."""
-        if self.status == "on_call":
-            return self.calls[0].direction_label if self.calls else "Call"
-        return STATUS_SHORT[self.status]
+        if self.status == "on_call" and self.calls:
+            return self.calls[0].direction_label
+        return str(STATUS_SHORT[self.status])
 
     @property
     def status_order(self) -> int:
@@ -186,7 +183,7 @@ class QueueView(_AgainstTarget):
     agents_on_call: int
     active_calls: int | None
     level: Level
-    level_label: str
+    level_label: str  # lazy (boards/presenters.py): in the language of the render
     warning_at_or_below: int
     config: dict[str, object] | None = None
     members: tuple[str, ...] | None = None
@@ -227,17 +224,19 @@ class QueueView(_AgainstTarget):
     @property
     def open_label(self) -> str:
         """What a public visitor is told first: whether the queue takes calls."""
-        return "Open" if self.is_ready else "Closed"
+        if self.is_ready:
+            return pgettext("queue status", "Open")
+        return pgettext("queue status", "Closed")
 
     @property
     def availability_label(self) -> str:
         """The public summary of the counts, e.g. "3 agents available"."""
         if not self.is_ready:
-            return "no agents online"
+            return gettext("no agents online")
         if self.agents_available == 0:
-            return "all agents busy"
-        plural = "agent" if self.agents_available == 1 else "agents"
-        return f"{self.agents_available} {plural} available"
+            return gettext("all agents busy")
+        count = self.agents_available
+        return ngettext("%(n)s agent available", "%(n)s agents available", count) % {"n": count}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from boards.access import watched_board
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
 from boards.feeds import read_render
+from boards.language import board_language
 from boards.models import MAX_TOKEN_LENGTH, Board, KioskToken, RetiredKioskLink, hash_token
 from boards.presenters import board_view
 from boards.public_limit import per_ip_limit
@@ -135,7 +136,8 @@ def render_page(
     ws_path: str | None,
     extra: dict | None = None,
 ) -> HttpResponse:
-    """A board page around `body`; `ws_path` None for a still (a replay): no socket."""
+    """A board page around `body`, in the board's language (never the viewer's: a TV has
+    none); `ws_path` None for a still (a replay): no socket."""
     context = page_context(
         board,
         settings,
@@ -149,7 +151,8 @@ def render_page(
         server_now=f"{time.time():.3f}",
         extra=extra,
     )
-    return render(request, template, context)
+    with board_language(settings):
+        return render(request, template, context)
 
 
 def _page(
@@ -226,7 +229,8 @@ def public_page_parts(settings: BoardSettings, version: int, body: str) -> Parts
         ws_path=f"/ws/status/{settings.slug}/",
         server_now=slots.NOW_SLOT,
     )
-    return slots.split(render_to_string("boards/status.html", context), quoted=False)
+    with board_language(settings):
+        return slots.split(render_to_string("boards/status.html", context), quoted=False)
 
 
 @per_ip_limit("page")
@@ -238,7 +242,10 @@ def public_status(request: HttpRequest, slug: str) -> HttpResponse:
     fresh = freshness.read(settings.account_id)
     stale = fresh.is_stale(settings.poll_interval)
     parts = public_page_parts(settings, version, body)
-    page = slots.fill(parts, time.time(), lambda: freshness_html(fresh.fetched_at, stale))
+    language = settings.language
+    page = slots.fill(
+        parts, time.time(), lambda: freshness_html(fresh.fetched_at, stale, language=language)
+    )
     return HttpResponse(page)
 
 

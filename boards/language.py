@@ -1,0 +1,57 @@
+"""The language a board speaks: its own setting, never the viewer's browser.
+
+A wall TV has no user and no preference; the worker renders each (board, audience) once for
+every viewer. So every render of a board runs inside `board_language(settings)`: the
+board's words (templates, view-model labels, the public JSON's words, badges) and its
+number formats come from the board's `language`, whatever process or request renders it.
+`translation.override` restores the language that was active before, so two boards
+rendered one after the other by the same worker never leak into each other.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class SpeaksALanguage(Protocol):
+    language: str
+
+
+def language_code(board: SpeaksALanguage | str | None) -> str:
+    """The board's language if we translate it, else the site's default (a board saved
+    before a language was dropped from LANGUAGES still renders, in English)."""
+    code = board if isinstance(board, str) or board is None else board.language
+    known = {code for code, _ in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+@contextmanager
+def board_language(board: SpeaksALanguage | str | None) -> Iterator[str]:
+    """`with board_language(settings): ...` renders in the board's language."""
+    code = language_code(board)
+    with translation.override(code):
+        yield code
+
+
+# The agents' states and calls' directions in words (boards/view_models.py), looked up in
+# the language of the render that asks.
+STATUS_LABELS = {
+    "available": _("Available"), "on_call": _("On call"),
+    "online": _("Online"), "offline": _("Offline"),
+}  # fmt: skip
+# One short word for a dense card: free, on a call, online, off.
+STATUS_SHORT = {
+    "available": pgettext_lazy("agent state, short", "Free"),
+    "on_call": pgettext_lazy("agent state, short", "Call"),
+    "online": pgettext_lazy("agent state, short", "Online"),
+    "offline": pgettext_lazy("agent state, short", "Off"),
+}
+DIRECTION_LABELS = {
+    "inbound": pgettext_lazy("call direction", "In"),
+    "outbound": pgettext_lazy("call direction", "Out"),
+}
