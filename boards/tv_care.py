@@ -55,7 +55,8 @@ class Rotation:
     next_title: str | None = None
 
 
-def tv_header(title: str, hours: BoardHours, rotation: Rotation) -> str:
-    """What a TV's socket sends at every (re)connect and playlist step."""
-    context = {"title": title, "hours": hours, "rotation": rotation}
+def tv_header(title: str, hours: BoardHours, rotation: Rotation, board=None) -> str:
+    """What a TV's socket sends at every (re)connect and playlist step; `board` (its
+    BoardSettings) brings that board's logo along."""
+    context = {"title": title, "hours": hours, "rotation": rotation, "board": board}
     return render_to_string("boards/_tv_header.html", context)

@@ -62,7 +62,7 @@ class TvConsumer(FeedConsumer):
     def header(self) -> str:
         screen = self.screen
         assert screen is not None
-        return tv_header(screen.settings.title, screen.hours, screen.rotation)
+        return tv_header(screen.settings.title, screen.hours, screen.rotation, screen.settings)
 
     def connected(self) -> None:
         self._follow_playlist()

@@ -92,14 +92,14 @@ def test_the_tv_page_shows_the_stop_of_now_with_its_hours_and_build(boards):
     assert "<title>Support · Voice360 wallboard</title>" in page
     assert "2/2 · next: Sales" in page
     assert 'data-opens="08:00" data-closes="17:30" data-days="1,2,3,4,5"' in page
-    assert f'data-build="{build.build_id()}"' in page
+    assert f'data-build="{build.build_id()}.' in page  # and the board's look
 
 
 def test_public_pages_carry_no_business_hours(boards):
     floor, _, _ = boards
     Board.objects.filter(pk=floor.pk).update(is_public=True)
     page = Client().get("/status/floor/").content.decode()
-    assert 'id="board-hours"' not in page and f'data-build="{build.build_id()}"' in page
+    assert 'id="board-hours"' not in page and f'data-build="{build.build_id()}.' in page
 
 
 def test_hours_are_in_the_accounts_time_zone_and_default_to_always_open(boards):
