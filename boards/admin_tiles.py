@@ -122,6 +122,12 @@ class TileForm(forms.ModelForm):
                 self.initial[name] = FROM_OPTION.get(name, lambda v: v)(value)
         self.options: dict = {}
 
+    def _post_clean(self) -> None:
+        # Without a kind (its error is shown) the model's own check of the options
+        # (BoardTile.clean) would report it again, on `options`, a field the form lacks.
+        if "kind" in self.cleaned_data:
+            super()._post_clean()
+
     def clean(self) -> dict:
         cleaned = super().clean()
         kind = cleaned.get("kind")

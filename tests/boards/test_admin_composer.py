@@ -285,3 +285,25 @@ def test_the_board_page_carries_no_inline_script_or_style(admin_client, polled) 
     assert not re.search(r"<[^>]*\sstyle\s*=", ours)
     assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", ours)
     assert 'src="/static/boards/admin/composer.js"' in page
+
+
+def test_a_tile_without_a_kind_is_explained_not_a_crash(admin_client, polled) -> None:
+    board = make_board()
+    response = admin_client.post(change_url(board), board_data(board, {"width": "6"}))
+    assert response.status_code == 200
+    tiles = response.content.decode().split('id="tiles-group"')[1]
+    assert "This field is required." in tiles
+    assert not BoardTile.objects.exists()
+
+
+def test_a_new_board_is_composed_on_the_add_page(admin_client, polled) -> None:
+    account = make_board().account
+    page = admin_client.get("/admin/boards/board/add/").content.decode()
+    assert f'value="{SALES}"' in page  # the only account's queues
+    new = Board(title="Night shift", slug="night", account=account, queue_ids=[SUPPORT])
+    data = board_data(new, {"kind": "queues", "queue": str(SUPPORT)})
+    response = admin_client.post("/admin/boards/board/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    board = Board.objects.get(slug="night")
+    assert board.queue_ids == [SUPPORT]
+    assert [(t.kind, t.options) for t in board.tiles.all()] == [("queues", {"queue": SUPPORT})]
