@@ -33,8 +33,8 @@ def test_the_worker_stores_each_feed_in_the_board_language(german, redis_client)
     assert "Durchw." in read_render(german.pk, "supervisor").body
     stored = redis_client.hgetall(public_cache.public_key("etage"))
     data = json.loads(slots.fill(json.loads(stored["json"]), time.time()))
-    assert (data["language"], data["queues"][0]["status"]) == ("de", "Geöffnet")
-    assert "geöffnet" in stored[public_cache.badge_field(100134)]
+    assert (data["language"], data["queues"][0]["status"]) == ("de", "Offen")
+    assert "offen" in stored[public_cache.badge_field(100134)]
 
 
 def test_a_tv_page_speaks_the_board_language_whatever_the_browser_asks(german):
@@ -50,10 +50,10 @@ def test_the_public_answers_django_makes_itself_speak_the_board_language(german)
     stored_snapshot()  # not rendered by the worker: the views answer
     client = Client()
     data = client.get("/status/etage.json", **FRENCH_BROWSER).json()
-    assert (data["language"], data["queues"][0]["status"]) == ("de", "Geöffnet")
+    assert (data["language"], data["queues"][0]["status"]) == ("de", "Offen")
     assert data["queues"][0]["summary"] == "2 Agenten verfügbar"
     badge = client.get("/status/etage/badge/100134.svg").content.decode()
-    assert "geöffnet · 2 frei" in badge
+    assert "offen · 2 frei" in badge
     page = client.get("/status/etage/", **FRENCH_BROWSER).content.decode()
     assert "Warten auf die ersten Daten von Voice360" in page
 
