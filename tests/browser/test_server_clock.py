@@ -49,7 +49,8 @@ selector => {
 
 @pytest.fixture(params=[SKEW_MINUTES, -SKEW_MINUTES], ids=["ahead", "behind"])
 def skewed_tab(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Tab]:
-    """A TV whose clock is minutes off; in UTC, so that the test reads its clock as is."""
+    """A TV whose clock is minutes off. The board's clock shows the account's zone (the demo
+    account's is UTC) whatever the browser's: test_time_zone.py checks another zone."""
     opened = open_tab(browser, timezone_id="UTC")
     opened.skew_seconds = request.param * 60  # type: ignore[attr-defined]
     opened.page.clock.install(time=time.time() + opened.skew_seconds)  # type: ignore[attr-defined]
