@@ -1,6 +1,6 @@
 """The public answers of a board, rendered by the worker once per change, kept in Redis.
 
-  wb:public:<slug>        board, account, interval, settings (the BoardSettings, in JSON),
+  wb:public:<slug>        board, account, interval, settings (the BoardSettings, in JSON), language,
                           json, page, badge:<queue id> (and etag:json, etag:badge:<queue
                           id> for those with no slot)
   wb:public:board:<id>    the slug the board's answers are stored under
@@ -71,6 +71,7 @@ def _answers(
         "account": str(settings.account_id),
         "interval": repr(settings.poll_interval),
         "settings": settings.to_json(),
+        "language": settings.language,  # of the words the fast path fills in (freshness)
         "stale": "1" if stale else "0",
     }
     json_parts = public_api.json_parts(settings.slug, settings.title, view.queues, stale)
