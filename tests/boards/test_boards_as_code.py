@@ -636,7 +636,11 @@ def test_seed_demo_takes_the_demo_boards_from_their_file_through_the_importer(se
     assert f"Demo boards from demo/boards.yaml: {unchanged}." in out
     assert set(Board.objects.values_list("slug", flat=True)) == set(DEMO_BOARDS.values())
     assert Board.objects.get(slug="support-status").queue_ids == [SUPPORT]
-    assert KioskToken.objects.get().board.slug == DEMO_BOARDS["tv"]
+    screens = KioskToken.objects.order_by("name").values_list("name", "board__slug")
+    assert list(screens) == [
+        ("Floor TV (demo)", DEMO_BOARDS["tv"]),
+        ("Operations TV (demo)", DEMO_BOARDS["composed"]),
+    ]
 
 
 def test_the_documented_example_imports_as_documented(account, people):
