@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 
-.PHONY: run test sandbox install lint format bench clean
+.PHONY: run test sandbox install lint format bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11).")'
@@ -42,6 +42,18 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The translation catalogues (README "Languages and time"): the templates' and Python's words
+# (django.po), then the board scripts' (djangojs.po); translate what is new, then compile.
+NOT_SOURCE := -i '.venv/*' -i 'staticfiles/*' -i 'tests/*' -i 'bench/*' -i 'sandbox/*' \
+	-i 'test-artifacts/*' -i 'node_modules/*'
+messages: export DEBUG = true
+messages: install
+	$(BIN)/python manage.py makemessages -l de -l fr -l es -l nl -e html,txt,py,svg \
+		--no-obsolete --add-location file $(NOT_SOURCE)
+	$(BIN)/python manage.py makemessages -d djangojs -l de -l fr -l es -l nl -e js \
+		--no-obsolete --add-location file $(NOT_SOURCE) -i 'static/vendor/*' -i 'static/boards/admin/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 # Every bench/*_bench.py, then one table (printed and written to bench/results.md); ~15 min.
 # FULL=1: the full fan-out sweep instead of its --quick mode (~25 min in all).

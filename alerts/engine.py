@@ -20,10 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from alerts import rule_cache
 from alerts.models import AlertEvent, AlertRule, RuleKind
 from boards import queue_figures
+from boards.language import board_language
 from snapshots.models import ActiveAlert, QueueState, QueueToday, Snapshot, TodayCounts
 
 logger = logging.getLogger(__name__)
@@ -106,10 +109,21 @@ def covered_queues(
 def judge(
     rule: AlertRule, queue: QueueState, today: TodayCounts | None, now: float
 ) -> Verdict | None:
+    """The rule's verdict on one queue; its message in the language of the rule's board, whose
+    screens show it (boards/language.py), whatever process judges."""
+    with board_language(rule.board):
+        return _judge(rule, queue, today, now)
+
+
+def _judge(
+    rule: AlertRule, queue: QueueState, today: TodayCounts | None, now: float
+) -> Verdict | None:
     name = queue.queue_name or queue.name
     n = rule.threshold or 0
     if rule.kind == RuleKind.NO_AGENT_READY:
-        return Verdict(queue.agents_available == 0, f"No agent ready in {name}")
+        return Verdict(
+            queue.agents_available == 0, _("No agent ready in %(queue)s") % {"queue": name}
+        )
     if rule.kind == RuleKind.AVAILABLE_AT_OR_BELOW:
         return Verdict(queue.agents_available <= n, _available_message(queue, name, n))
     counts = today.queues.get(queue.id, QueueToday()) if today else None
@@ -117,17 +131,23 @@ def judge(
         waiting = queue_figures.waiting(queue, counts).count  # an estimate without webhooks
         if waiting is None:
             return UNKNOWN
-        return Verdict(waiting > n, f"More than {n} waiting in {name}")
+        message = _("More than %(limit)s waiting in %(queue)s") % {"limit": n, "queue": name}
+        return Verdict(waiting > n, message)
     if today is None:
         return UNKNOWN  # the other kinds need webhook events, and none came yet
     if rule.kind == RuleKind.SERVICE_LEVEL_BELOW:
         # The message names the limit, not the percentage: it must not change every call.
         percent = counts.window(rule.board.service_window_minutes).percent
         breached = percent is not None and percent < n
-        return Verdict(breached, f"Service level below {n} % in {name}")
+        message = _("Service level below %(limit)s %% in %(queue)s") % {"limit": n, "queue": name}
+        return Verdict(breached, message)
     if rule.kind == RuleKind.ABANDONS_LAST_HOUR_ABOVE:
         abandoned = counts.abandoned_last_hour
-        message = f"{abandoned} abandoned in the last hour in {name} (limit {n})"
+        message = _("%(count)s abandoned in the last hour in %(queue)s (limit %(limit)s)") % {
+            "count": abandoned,
+            "queue": name,
+            "limit": n,
+        }
         return Verdict(abandoned > n, message)
     if rule.kind == RuleKind.WAITING_LONGER_THAN:
         since = counts.oldest_waiting_since
@@ -135,24 +155,35 @@ def judge(
         # The message names the limit, not the growing wait: a ticking number would change
         # the snapshot every poll.
         breached = since is not None and now - since > n
-        return Verdict(breached, f"A caller has waited over {_duration(n)} in {name}")
+        message = _("A caller has waited over %(limit)s in %(queue)s") % {
+            "limit": _duration(n),
+            "queue": name,
+        }
+        return Verdict(breached, message)
     logger.warning("alert rule %s has an unknown kind %r; skipped", rule.pk, rule.kind)
     return UNKNOWN
 
 
 def _available_message(queue: QueueState, name: str, n: int) -> str:
     count = queue.agents_available
+    values = {"count": count, "queue": name, "limit": n}
     if count == 0:
-        return f"No agent available in {name} (alert at ≤ {n})"
-    agents = "agent" if count == 1 else "agents"
-    return f"Only {count} {agents} available in {name} (alert at ≤ {n})"
+        return _("No agent available in %(queue)s (alert at ≤ %(limit)s)") % values
+    return (
+        ngettext(
+            "Only %(count)s agent available in %(queue)s (alert at ≤ %(limit)s)",
+            "Only %(count)s agents available in %(queue)s (alert at ≤ %(limit)s)",
+            count,
+        )
+        % values
+    )
 
 
 def _duration(seconds: int) -> str:
     minutes, rest = divmod(seconds, 60)
     if minutes and not rest:
-        return f"{minutes} min"
-    return f"{minutes}:{rest:02d}" if minutes else f"{rest} s"
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return f"{minutes}:{rest:02d}" if minutes else _("%(seconds)s s") % {"seconds": rest}
 
 
 def _local_time(rule: AlertRule, at: dt.datetime) -> dt.time:
@@ -165,7 +196,7 @@ def _local_time(rule: AlertRule, at: dt.datetime) -> dt.time:
 
 def _open(rule: AlertRule, queue_id: int, message: str, at: dt.datetime) -> AlertEvent:
     """A new open event, or the one another worker opened a moment ago."""
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             with transaction.atomic():
                 return AlertEvent.objects.create(

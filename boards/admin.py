@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from boards import admin_forms, pickers, preview, screens
 from boards.admin_tiles import BoardTileInline
@@ -18,7 +20,7 @@ from boards.screen_commands import reload_all_screens, reload_screens, unlink_sc
 class QueueThresholdInline(admin.TabularInline):
     model = QueueThreshold
     extra = 0
-    verbose_name_plural = "Warning thresholds per queue (queues without one: the board's)"
+    verbose_name_plural = _("Warning thresholds per queue (queues without one: the board's)")
 
 
 class KioskTokenInline(admin.TabularInline):
@@ -55,10 +57,10 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
     form = admin_forms.BoardForm
     fieldsets = (
         (None, {"fields": ("title", "slug", "account")}),
-        ("What it shows", {"fields": ("queue_ids", "agent_scope", "warning_at_or_below")}),
+        (_("What it shows"), {"fields": ("queue_ids", "agent_scope", "warning_at_or_below")}),
         # The tiles here (templates/admin/boards/board/change_form.html, TILES_AFTER).
         (
-            "Look",
+            _("Look"),
             {
                 "fields": (
                     ("theme", "clock_hours"),
@@ -70,14 +72,14 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
             },
         ),
         (
-            "Figures",
+            _("Figures"),
             {
                 "classes": ("collapse",),
                 "fields": ("service_window_minutes", "leaderboard_size", "tv_shows_forecast"),
             },
         ),
         (
-            "TV screens: business hours and daily reload",
+            _("TV screens: business hours and daily reload"),
             {
                 "classes": ("collapse",),
                 "fields": (
@@ -88,11 +90,11 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
             },
         ),
         (
-            "Public status page",
+            _("Public status page"),
             {"classes": ("collapse",), "fields": ("is_public", *PUBLIC_OPTIONS)},
         ),
         (
-            "Supervisors and messages",
+            _("Supervisors and messages"),
             {"classes": ("collapse",), "fields": ("supervisors", "messages_to_the_floor")},
         ),
     )
@@ -131,26 +133,28 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         form.store_logo(obj)
 
-    @admin.display(description="Logo")
+    @admin.display(description=_("Logo"))
     def current_logo(self, board: Board) -> str:
         if not board.logo_digest:
-            return "none"
+            return gettext("none")
         url = reverse("board-logo", args=[board.pk, board.logo_digest])
-        return format_html('<img class="composer-logo" src="{}" alt="The logo">', url)
+        return format_html(
+            '<img class="composer-logo" src="{}" alt="{}">', url, gettext("The logo")
+        )
 
-    @admin.action(description="Export boards as YAML", permissions=["view"])
+    @admin.action(description=_("Export boards as YAML"), permissions=["view"])
     def export_yaml(self, request: HttpRequest, queryset):
         return admin_pages.export_response(queryset.values_list("slug", flat=True))
 
-    @admin.action(description="Reload the screens showing these boards (playlists too)")
+    @admin.action(description=_("Reload the screens showing these boards (playlists too)"))
     def reload_board_screens(self, request: HttpRequest, queryset) -> None:
         reload_all_screens(board_ids=list(queryset.values_list("pk", flat=True)))
-        messages.success(request, "Those screens reload within a few seconds.")
+        messages.success(request, gettext("Those screens reload within a few seconds."))
 
-    @admin.display(description="Messages to the floor")
+    @admin.display(description=_("Messages to the floor"))
     def messages_to_the_floor(self, board: Board) -> str:
         if board.pk is None:
-            return "none yet"
+            return gettext("none yet")
         zone, now = ZoneInfo(board.account.time_zone), timezone.now()
         rows = format_html_join(
             "",
@@ -158,7 +162,7 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
             (
                 (
                     m.text,
-                    m.author or "someone",
+                    m.author or gettext("someone"),
                     f"{m.created_at.astimezone(zone):%Y-%m-%d %H:%M}",
                     m.status_at(now),
                 )
@@ -166,19 +170,17 @@ class BoardAdmin(SortableAdminBase, admin.ModelAdmin):
             ),
         )
         listing = reverse("admin:boards_boardmessage_changelist") + f"?board__id__exact={board.pk}"
-        return format_html(
-            '<ul>{}</ul><a href="{}">All of this board\'s messages</a>', rows, listing
-        )
+        every = gettext("All of this board's messages")
+        return format_html('<ul>{}</ul><a href="{}">{}</a>', rows, listing, every)
 
-    @admin.display(description="Pages")
+    @admin.display(description=_("Pages"))
     def links(self, board: Board) -> str:
         supervisor = reverse("board-supervisor", args=[board.slug])
-        public = reverse("board-status", args=[board.slug]) if board.is_public else None
-        if public:
-            return format_html(
-                '<a href="{}">supervisor</a> · <a href="{}">public</a>', supervisor, public
-            )
-        return format_html('<a href="{}">supervisor</a>', supervisor)
+        link = format_html('<a href="{}">{}</a>', supervisor, gettext("supervisor"))
+        if board.is_public:
+            public = reverse("board-status", args=[board.slug])
+            return format_html('{} · <a href="{}">{}</a>', link, public, gettext("public"))
+        return link
 
 
 class PlaylistEntryInline(admin.TabularInline):
@@ -186,8 +188,8 @@ class PlaylistEntryInline(admin.TabularInline):
     extra = 0
     fields = ("position", "board", "seconds")
     ordering = ("position", "pk")
-    verbose_name = "playlist board"
-    verbose_name_plural = (
+    verbose_name = _("playlist board")
+    verbose_name_plural = _(
         "Playlist: boards this screen rotates through, in order (none: its own board alone)"
     )
 
@@ -226,22 +228,27 @@ class KioskTokenAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
         reload_all_screens()
-        messages.success(request, "Every screen reloads within a few seconds.")
+        messages.success(request, gettext("Every screen reloads within a few seconds."))
         return HttpResponseRedirect(reverse("admin:boards_kiosktoken_changelist"))
 
-    @admin.action(description="Reload screen: the page loads again (new code, fresh memory)")
+    @admin.action(description=_("Reload screen: the page loads again (new code, fresh memory)"))
     def reload(self, request: HttpRequest, queryset) -> None:
         active = queryset.filter(revoked_at__isnull=True)
         count = reload_screens(active.values_list("pk", flat=True))
-        messages.success(request, f"{count} screen(s) reload within a few seconds.")
+        text = ngettext(
+            "%(count)s screen reloads within a few seconds.",
+            "%(count)s screens reload within a few seconds.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
 
-    @admin.display(description="Screen")
+    @admin.display(description=_("Screen"))
     def connection(self, token: KioskToken) -> str:
         # One Redis GET a row: the admin lists a handful of screens, not thousands.
         if token.revoked_at is not None:
-            return "revoked"
+            return gettext("revoked")
         since = screens.connected_since([token.pk])[token.pk]
-        return "● connected" if since else "○ not connected"
+        return gettext("● connected") if since else gettext("○ not connected")
 
     def save_model(self, request: HttpRequest, obj: KioskToken, form, change: bool) -> None:
         if change:
@@ -253,32 +260,25 @@ class KioskTokenAdmin(admin.ModelAdmin):
 
     def _show_link(self, request: HttpRequest, token: KioskToken, plain: str) -> None:
         url = request.build_absolute_uri(reverse("board-tv", args=[plain]))
-        messages.warning(
-            request,
-            format_html(
-                "Open this on the screen “{}”. It is shown only now: <code>{}</code>",
-                token.name,
-                url,
-            ),
-        )
+        text = gettext("Open this on the screen “{}”. It is shown only now: <code>{}</code>")
+        messages.warning(request, format_html(text, token.name, url))
 
-    @admin.action(description="Rotate: issue a new link (the old one stops working)")
+    @admin.action(description=_("Rotate: issue a new link (the old one stops working)"))
     def rotate(self, request: HttpRequest, queryset) -> None:
         for token in queryset:
             if not token.is_active:
-                messages.error(
-                    request, f"“{token.name}” is revoked: it cannot be rotated; add a new token."
-                )
+                text = gettext("“%(name)s” is revoked: it cannot be rotated; add a new token.")
+                messages.error(request, text % {"name": token.name})
                 continue
             self._show_link(request, token, token.rotate())
             unlink_screen(token.pk)
 
-    @admin.action(description="Revoke: unlink these screens")
+    @admin.action(description=_("Revoke: unlink these screens"))
     def revoke(self, request: HttpRequest, queryset) -> None:
         for token in queryset.filter(revoked_at__isnull=True):
             token.revoke()
             unlink_screen(token.pk)
-        messages.success(request, "Revoked. Those screens show “unlinked” within seconds.")
+        messages.success(request, gettext("Revoked. Those screens show “unlinked” within seconds."))
 
 
 @admin.register(BoardMessage)

@@ -5,6 +5,8 @@ import copy
 
 from django import forms
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from boards import logos, pickers
 from boards.models import WEEKDAYS, Board
@@ -39,13 +41,13 @@ def name_queues(form_class: type[forms.BaseForm], labels: dict[int, str]) -> Non
     fields = form_class.base_fields
     if "queue_id" in fields:
         old = fields["queue_id"]
-        empty = [("", "Every queue the board shows")] if not old.required else []
+        empty = [("", _("Every queue the board shows"))] if not old.required else []
         fields["queue_id"] = forms.TypedChoiceField(
             choices=[*empty, *named] if empty else [("", "---------"), *named],
             coerce=int,
             empty_value=None,
             required=old.required,
-            label="Queue",
+            label=_("Queue"),
             help_text="" if old.required else old.help_text,
         )
     for name in ("queue", "queues"):
@@ -63,9 +65,11 @@ class BoardForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=OrderedCheckboxes,
-        label="Queues",
-        help_text="The queues this board shows, in this order (move them with the arrows). "
-        "None ticked: every queue of the account.",
+        label=_("Queues"),
+        help_text=_(
+            "The queues this board shows, in this order (move them with the arrows). "
+            "None ticked: every queue of the account."
+        ),
     )
     # Ticks instead of a JSON list; stored as ISO weekdays.
     business_days = forms.TypedMultipleChoiceField(
@@ -73,24 +77,24 @@ class BoardForm(forms.ModelForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The days the business hours apply to.",
+        help_text=_("The days the business hours apply to."),
     )
     theme_accent = forms.BooleanField(
-        required=False, label="The theme's own accent colour", initial=True
+        required=False, label=_("The theme's own accent colour"), initial=True
     )
     accent_color = forms.CharField(
         required=False,
-        label="Accent colour",
+        label=_("Accent colour"),
         widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="For the header and highlights (untick the theme's own to use it).",
+        help_text=_("For the header and highlights (untick the theme's own to use it)."),
     )
     logo_upload = forms.FileField(
         required=False,
-        label="New logo",
+        label=_("New logo"),
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
-        help_text="PNG or JPEG, at most 1 MB; kept as a PNG of at most 800 x 200 pixels.",
+        help_text=_("PNG or JPEG, at most 1 MB; kept as a PNG of at most 800 x 200 pixels."),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the logo"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +103,7 @@ class BoardForm(forms.ModelForm):
             labels = pickers.board_queue_names(board)
             self.fields["queue_ids"].choices = list(labels.items())
             if not labels:
-                self.fields["queue_ids"].help_text = (
+                self.fields["queue_ids"].help_text = _(
                     "No queues known yet: the account has not been polled (or, on a new "
                     "board, pick its account and save). Every queue shows meanwhile."
                 )
@@ -113,13 +117,18 @@ class BoardForm(forms.ModelForm):
         """Help texts with the board's own addresses (escaped: the admin shows them as HTML)."""
         if "is_public" in self.fields:
             self.fields["is_public"].help_text = format_html(
-                "Show queue readiness and counts (no names, no numbers) at "
-                "<code>/status/{}/</code>.",
+                gettext(
+                    "Show queue readiness and counts (no names, no numbers) at "
+                    "<code>/status/{}/</code>."
+                ),
                 slug,
             )
         if "supervisors" in self.fields:
             self.fields["supervisors"].help_text = format_html(
-                "Users who may watch this board at <code>/boards/{}/</code> (admins always may).",
+                gettext(
+                    "Users who may watch this board at <code>/boards/{}/</code> "
+                    "(admins always may)."
+                ),
                 slug,
             )
 

@@ -11,6 +11,8 @@ import json
 from adminsortable2.admin import CustomInlineFormSet, SortableStackedInline
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from boards import pickers
 from boards.layout import (
@@ -27,24 +29,32 @@ from boards.layout import (
 # The kinds whose tile, without a queue, shows one item per queue of the board; the other
 # kinds with a queue option show the board's queues together (boards/tile_kinds.py).
 EACH_QUEUE_KINDS = {TileKind.QUEUES}
-EACH_QUEUE = "Each of the board's queues"
-QUEUES_TOGETHER = "The board's queues together"
+EACH_QUEUE = _("Each of the board's queues")
+QUEUES_TOGETHER = _("The board's queues together")
 STATE_LABELS = {
-    "available": "Available",
-    "on_call": "On a call",
-    "online": "Online (limited data: no call state)",
-    "offline": "Offline",
+    "available": _("Available"),
+    "on_call": _("On a call"),
+    "online": _("Online (limited data: no call state)"),
+    "offline": _("Offline"),
 }
-SORT_LABELS = {"state": "By state, then name", "name": "By name", "time": "By time in state"}
-WIDTH_NAMES = {12: "the whole width", 9: "three quarters", 8: "two thirds", 6: "half"}
-WIDTH_NAMES |= {4: "a third", 3: "a quarter"}
+SORT_LABELS = {
+    "state": _("By state, then name"),
+    "name": _("By name"),
+    "time": _("By time in state"),
+}
+WIDTH_NAMES = {12: _("the whole width"), 9: _("three quarters"), 8: _("two thirds")}
+WIDTH_NAMES |= {6: _("half"), 4: _("a third"), 3: _("a quarter")}
 
 
 def width_choices() -> list[tuple[int, str]]:
-    return [
-        (n, f"{n} of {GRID_COLUMNS}" + (f" ({WIDTH_NAMES[n]})" if n in WIDTH_NAMES else ""))
-        for n in range(GRID_COLUMNS, 0, -1)
-    ]
+    """Called by the form each time it shows the choices: in the language of that moment."""
+    choices = []
+    for n in range(GRID_COLUMNS, 0, -1):
+        values = {"n": n, "total": GRID_COLUMNS, "name": WIDTH_NAMES.get(n)}
+        named = n in WIDTH_NAMES
+        text = gettext("%(n)s of %(total)s (%(name)s)") if named else gettext("%(n)s of %(total)s")
+        choices.append((n, text % values))
+    return choices
 
 
 # Each option's form value -> the value stored (boards/layout.py judges it).
@@ -68,37 +78,37 @@ class TileForm(forms.ModelForm):
         coerce=int,
         choices=width_choices,
         initial=GRID_COLUMNS,
-        label="Width",
+        label=_("Width"),
     )
     queue = forms.ChoiceField(
         required=False,
-        choices=[("", f"{EACH_QUEUE} (queue tile) / {QUEUES_TOGETHER.lower()}")],
-        help_text="One of the board's queues, or all of them.",
+        choices=[("", _("Each of the board's queues (queue tile) / the board's queues together"))],
+        help_text=_("One of the board's queues, or all of them."),
     )
     queues = forms.TypedMultipleChoiceField(
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Members of",
-        help_text="The agents of these queues; none ticked: every agent the board shows.",
+        label=_("Members of"),
+        help_text=_("The agents of these queues; none ticked: every agent the board shows."),
     )
     states = forms.MultipleChoiceField(
         choices=[(s, STATE_LABELS[s]) for s in AGENT_STATES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Agents who are",
-        help_text="None ticked: every state.",
+        label=_("Agents who are"),
+        help_text=_("None ticked: every state."),
     )
     sort = forms.ChoiceField(
-        choices=[(s, SORT_LABELS[s]) for s in AGENT_SORTS], required=False, label="Order"
+        choices=[(s, SORT_LABELS[s]) for s in AGENT_SORTS], required=False, label=_("Order")
     )
     size = forms.IntegerField(
-        required=False, label="Agents shown", help_text="The top agents by calls answered."
+        required=False, label=_("Agents shown"), help_text=_("The top agents by calls answered.")
     )
     text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 50}), label="Text"
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 50}), label=_("Text")
     )
-    logo = forms.BooleanField(required=False, label="Show the board's logo")
+    logo = forms.BooleanField(required=False, label=_("Show the board's logo"))
 
     class Meta:
         model = BoardTile
@@ -166,13 +176,11 @@ class TileFormSet(CustomInlineFormSet):
             missing = [q for q in picked if q is not None and q not in shown]
             if missing:
                 names = ", ".join(labels.get(q, pickers.unknown_queue(q)) for q in missing)
-                form.add_error(
-                    None,
-                    ValidationError(
-                        f"Not among the board's queues: {names}. Tick it under Queues above, "
-                        "or pick another."
-                    ),
+                text = gettext(
+                    "Not among the board's queues: %(names)s. Tick it under Queues above, "
+                    "or pick another."
                 )
+                form.add_error(None, ValidationError(text % {"names": names}))
 
 
 class BoardTileInline(SortableStackedInline):
@@ -183,5 +191,5 @@ class BoardTileInline(SortableStackedInline):
     formset = TileFormSet
     extra = 0
     fields = (("kind", "width"), "queue", "queues", "states", "sort", "size", "text", "logo")
-    verbose_name = "tile"
-    verbose_name_plural = "Tiles, in the order they fill the screen (none: the classic layout)"
+    verbose_name = _("tile")
+    verbose_name_plural = _("Tiles, in the order they fill the screen (none: the classic layout)")

@@ -2,12 +2,15 @@
 calls offered (bars) and the service level (a line) per interval, against the same weekday
 last week (outlined bars, a dashed line) where the history has it. From the interval history
 (service/intervals.py), which a task builds after each quarter hour; nothing is worked out
-here but the drawing.
+here but the drawing. Its words are in the language active when it is drawn: the board's
+(boards/reports.py).
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
 
 from boards.models import Board
 from service.figures import service_level
@@ -104,9 +107,22 @@ def _clock(offset: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _title(interval: Interval, label: str) -> str:
-    level = "no service level" if interval.percent is None else f"{interval.percent:.0f} % in time"
-    return f"{label} {_clock(interval.offset)}: {interval.offered} offered, {level}"
+def _title(interval: Interval, today: bool) -> str:
+    values = {"time": _clock(interval.offset), "offered": interval.offered}
+    if interval.percent is None:
+        text = (
+            _("Today %(time)s: %(offered)s offered, no service level")
+            if today
+            else _("Last week %(time)s: %(offered)s offered, no service level")
+        )
+        return text % values
+    values["percent"] = f"{interval.percent:.0f}"
+    text = (
+        _("Today %(time)s: %(offered)s offered, %(percent)s %% in time")
+        if today
+        else _("Last week %(time)s: %(offered)s offered, %(percent)s %% in time")
+    )
+    return text % values
 
 
 def _shared_target(board: Board) -> float | None:
@@ -133,14 +149,14 @@ def interval_chart(board: Board, now: float) -> IntervalChart:
     scale = (PLOT_BOTTOM - PLOT_TOP) / max(peak, 1)
     slot = INTERVAL_SECONDS / span * (PLOT_RIGHT - PLOT_LEFT)
 
-    def bars(intervals: dict[float, Interval], label: str) -> tuple[Bar, ...]:
+    def bars(intervals: dict[float, Interval], today: bool) -> tuple[Bar, ...]:
         return tuple(
             Bar(
                 x=round(_x(i.offset, first, span) + slot * 0.12, 1),
                 y=round(PLOT_BOTTOM - i.offered * scale, 1),
                 width=round(slot * 0.76, 1),
                 height=round(i.offered * scale, 1),
-                title=_title(i, label),
+                title=_title(i, today),
             )
             for i in sorted(intervals.values(), key=lambda i: i.offset)
         )
@@ -160,16 +176,23 @@ def interval_chart(board: Board, now: float) -> IntervalChart:
     target = _shared_target(board)
     offered_today = sum(i.offered for i in today.values())
     offered_before = sum(i.offered for i in before.values())
-    summary = f"{len(today)} intervals today with {offered_today} calls offered; " + (
-        f"{offered_before} offered by the same weekday last week."
+    values = {"intervals": len(today), "offered": offered_today, "before": offered_before}
+    summary = (
+        _(
+            "%(intervals)s intervals today with %(offered)s calls offered; %(before)s offered by "
+            "the same weekday last week."
+        )
         if before
-        else "no history for the same weekday last week."
-    )
+        else _(
+            "%(intervals)s intervals today with %(offered)s calls offered; no history for the "
+            "same weekday last week."
+        )
+    ) % values
     return IntervalChart(
         day=day,
         last_week=last_week,
-        bars=bars(today, "Today"),
-        last_week_bars=bars(before, "Last week"),
+        bars=bars(today, True),
+        last_week_bars=bars(before, False),
         line=line(today),
         last_week_line=line(before),
         target_y=None if target is None else round(_y_percent(target), 1),

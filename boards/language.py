@@ -14,8 +14,9 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class SpeaksALanguage(Protocol):
@@ -55,3 +56,19 @@ DIRECTION_LABELS = {
     "inbound": pgettext_lazy("call direction", "In"),
     "outbound": pgettext_lazy("call direction", "Out"),
 }
+
+
+def _reason_in_words(reason: str) -> str:
+    whole = gettext(reason)
+    if whole != reason:
+        return whole
+    head, parenthesis, details = reason.partition(" (")
+    return gettext(head) + parenthesis + details if parenthesis else reason
+
+
+def limited_reason(reason: str | None) -> str | None:
+    """Why the data is limited (the poller's words: polling/public_fallback.py), in the language
+    of the render that shows it. The snapshot keeps them in English: every board of the account
+    shares it. A sentence the catalogue has is translated whole; else its head, up to the API's
+    own words in parentheses ("API key rejected (401 invalid_key): ...")."""
+    return lazy(_reason_in_words, str)(reason) if reason else reason

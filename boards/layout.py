@@ -11,6 +11,7 @@ import copy
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 GRID_COLUMNS = 12
@@ -33,41 +34,42 @@ class TileKind(models.TextChoices):
 
 def _queue_or_none(value: object) -> None:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        raise ValidationError("a queue id (a positive whole number), or empty for the board's")
+        raise ValidationError(_("a queue id (a positive whole number), or empty for the board's"))
 
 
 def _queue_list(value: object) -> None:
     if not isinstance(value, list) or not all(
         isinstance(q, int) and not isinstance(q, bool) and q > 0 for q in value
     ):
-        raise ValidationError("a list of queue ids")
+        raise ValidationError(_("a list of queue ids"))
 
 
 def _states(value: object) -> None:
     if not isinstance(value, list) or not all(
         isinstance(s, str) and s in AGENT_STATES for s in value
     ):
-        raise ValidationError(f"a list of agent states from {', '.join(AGENT_STATES)}")
+        states = ", ".join(AGENT_STATES)
+        raise ValidationError(_("a list of agent states from %(states)s") % {"states": states})
 
 
 def _sort(value: object) -> None:
     if value not in AGENT_SORTS:
-        raise ValidationError(f"one of {', '.join(AGENT_SORTS)}")
+        raise ValidationError(_("one of %(values)s") % {"values": ", ".join(AGENT_SORTS)})
 
 
 def _size(value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 20:
-        raise ValidationError("a whole number from 1 to 20")
+        raise ValidationError(_("a whole number from 1 to 20"))
 
 
 def _text(value: object) -> None:
     if not isinstance(value, str) or len(value) > 200:
-        raise ValidationError("text of at most 200 characters")
+        raise ValidationError(_("text of at most 200 characters"))
 
 
 def _flag(value: object) -> None:
     if not isinstance(value, bool):
-        raise ValidationError("true or false")
+        raise ValidationError(_("true or false"))
 
 
 # kind -> option -> (validator, default). An option left out takes its default.
@@ -92,11 +94,12 @@ TILE_OPTIONS: dict[str, dict[str, tuple]] = {
 def option_errors(kind: str, options: object) -> list[str]:
     """What is wrong with a tile's options, one line each ("sort: one of ..."); [] if fine."""
     if kind not in TILE_OPTIONS:
-        return [f"kind: one of {', '.join(TileKind.values)}"]
+        return ["kind: " + _("one of %(values)s") % {"values": ", ".join(TileKind.values)}]
     if not isinstance(options, dict):
-        return ["options: a mapping of option names to values"]
+        return ["options: " + _("a mapping of option names to values")]
     known = TILE_OPTIONS[kind]
-    errors = [f"{name}: not an option of the {kind} tile" for name in options if name not in known]
+    unknown = _("not an option of the %(kind)s tile")
+    errors = [f"{name}: " + unknown % {"kind": kind} for name in options if name not in known]
     for name, value in options.items():
         if name in known:
             try:
@@ -121,7 +124,9 @@ class BoardTile(models.Model):
     width = models.PositiveSmallIntegerField(
         default=GRID_COLUMNS,
         validators=[MinValueValidator(1), MaxValueValidator(GRID_COLUMNS)],
-        help_text=f"In grid columns, 1 to {GRID_COLUMNS} ({GRID_COLUMNS}: the whole width).",
+        help_text=format_lazy(
+            _("In grid columns, 1 to {columns} ({columns}: the whole width)."), columns=GRID_COLUMNS
+        ),
     )
     options = models.JSONField(default=dict, blank=True)
 

@@ -3,14 +3,14 @@
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.crypto import hash_token
 from accounts.models import Voice360Account
-from boards.validators import (  # noqa: F401 (migrations name them here)
+from boards.validators import (  # noqa: F401 (migrations)
     WEEKDAYS,
     default_business_days,
     validate_accent_color,
@@ -26,8 +26,8 @@ class BoardManager(models.Manager):
 
 class Board(models.Model):
     class AgentScope(models.TextChoices):
-        ALL = "all", "All agents of the account"
-        MEMBERS = "members", "Members of the board's queues"
+        ALL = "all", _("All agents of the account")
+        MEMBERS = "members", _("Members of the board's queues")
 
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
@@ -36,87 +36,103 @@ class Board(models.Model):
         default=list,
         blank=True,
         validators=[validate_queue_ids],
-        help_text="The queues this board shows, in this order; empty shows every queue.",
+        help_text=_("The queues this board shows, in this order; empty shows every queue."),
     )
     agent_scope = models.CharField(
         max_length=10, choices=AgentScope.choices, default=AgentScope.ALL
     )
     warning_at_or_below = models.PositiveSmallIntegerField(
         default=1,
-        help_text="A queue tile turns to warning when its available agents are at or below "
-        "this number (per-queue overrides below). No agent ready is always an alert.",
+        help_text=_(
+            "A queue tile turns to warning when its available agents are at or below "
+            "this number (per-queue overrides below). No agent ready is always an alert."
+        ),
     )
     is_public = models.BooleanField(
         default=False,
-        help_text="Show queue readiness and counts (no names, no numbers) on its public page.",
+        help_text=_("Show queue readiness and counts (no names, no numbers) on its public page."),
     )
     public_shows_today = models.BooleanField(
         default=False,
-        help_text="Also show today's call counts (inbound, answered, abandoned) on the public "
-        "status page. Needs webhooks; counts carry no personal data.",
+        help_text=_(
+            "Also show today's call counts (inbound, answered, abandoned) on the public "
+            "status page. Needs webhooks; counts carry no personal data."
+        ),
     )
     service_window_minutes = models.PositiveSmallIntegerField(
-        choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "60 minutes")],
+        choices=[(15, _("15 minutes")), (30, _("30 minutes")), (60, _("60 minutes"))],
         default=30,
-        help_text="The rolling window of the service figures shown beside today's.",
+        help_text=_("The rolling window of the service figures shown beside today's."),
     )
     public_shows_service_level = models.BooleanField(
         default=False,
-        help_text="Also show the service level (today and the rolling window) on the public "
-        "status page, its JSON and badges. Needs webhooks.",
+        help_text=_(
+            "Also show the service level (today and the rolling window) on the public "
+            "status page, its JSON and badges. Needs webhooks."
+        ),
     )
     tv_shows_forecast = models.BooleanField(
         default=False,
-        help_text="Show each queue's staffing forecast (agents needed for its target, Erlang "
-        "C) on the TV too; supervisors always see it. Needs webhooks.",
+        help_text=_(
+            "Show each queue's staffing forecast (agents needed for its target, Erlang "
+            "C) on the TV too; supervisors always see it. Needs webhooks."
+        ),
     )
     public_shows_forecast = models.BooleanField(
         default=False,
-        help_text="Also give the staffing forecast (calls per hour, handle time, agents needed "
-        "and online, predicted service level) in the public JSON. Needs webhooks.",
+        help_text=_(
+            "Also give the staffing forecast (calls per hour, handle time, agents needed "
+            "and online, predicted service level) in the public JSON. Needs webhooks."
+        ),
     )
     public_shows_messages = models.BooleanField(
         default=False,
-        help_text="Also show the supervisors' messages to the floor on the public status page "
-        "(they always show on the TVs and supervisor pages).",
+        help_text=_(
+            "Also show the supervisors' messages to the floor on the public status page "
+            "(they always show on the TVs and supervisor pages)."
+        ),
     )
     leaderboard_size = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(20)],
-        help_text="Show the top N agents by calls answered today (0: no leaderboard).",
+        help_text=_("Show the top N agents by calls answered today (0: no leaderboard)."),
     )
     # TV care (README "TV screens"): in the account's time zone, computed by the page.
     opens_at = models.TimeField(
         null=True,
         blank=True,
-        help_text="Business hours start; empty (with the end) means always open.",
+        help_text=_("Business hours start; empty (with the end) means always open."),
     )
     closes_at = models.TimeField(
         null=True,
         blank=True,
-        help_text="Business hours end; earlier than the start means past midnight.",
+        help_text=_("Business hours end; earlier than the start means past midnight."),
     )
     business_days = models.JSONField(
         default=default_business_days,
         blank=True,
         validators=[validate_business_days],
-        help_text="ISO weekdays the business hours apply to: 1 is Monday, 7 is Sunday.",
+        help_text=_("ISO weekdays the business hours apply to: 1 is Monday, 7 is Sunday."),
     )
     night_mode = models.BooleanField(
         default=True,
-        help_text="TVs dim outside business hours (still live; STALE and DISCONNECTED stay "
-        "loud) and say when the board opens.",
+        help_text=_(
+            "TVs dim outside business hours (still live; STALE and DISCONNECTED stay "
+            "loud) and say when the board opens."
+        ),
     )
     daily_reload_hour = models.PositiveSmallIntegerField(
         default=4,
         validators=[MaxValueValidator(23)],
-        help_text="TVs reload once a day during this hour (account's time zone): weak TV "
-        "browsers slow down over weeks.",
+        help_text=_(
+            "TVs reload once a day during this hour (account's time zone): weak TV "
+            "browsers slow down over weeks."
+        ),
     )
     # Look and language (README "Themes" and "Languages"): per board, as a screen has no user.
     theme = models.CharField(
         max_length=10,
-        choices=[("dark", "Dark"), ("light", "Light"), ("contrast", "High contrast")],
+        choices=[("dark", _("Dark")), ("light", _("Light")), ("contrast", _("High contrast"))],
         default="dark",
     )
     accent_color = models.CharField(
@@ -124,8 +140,10 @@ class Board(models.Model):
         blank=True,
         default="",
         validators=[validate_accent_color],
-        help_text='An accent colour such as "#0a7cff" for the header and highlights; empty '
-        "keeps the theme's own.",
+        help_text=_(
+            'An accent colour such as "#0a7cff" for the header and highlights; empty '
+            "keeps the theme's own."
+        ),
     )
     # The logo as we re-encoded it (PNG, boards/logos.py): never the uploaded file itself.
     # Deferred by the manager (every poll reads boards); the digest names its URL.
@@ -135,22 +153,24 @@ class Board(models.Model):
         max_length=8,
         choices=settings.LANGUAGES,
         default="en",
-        help_text="The language of this board's screens and public page.",
+        help_text=_("The language of this board's screens and public page."),
     )
     clock_hours = models.PositiveSmallIntegerField(
-        choices=[(24, "24-hour clock"), (12, "12-hour clock")], default=24
+        choices=[(24, _("24-hour clock")), (12, _("12-hour clock"))], default=24
     )
     dim_unchanged_after_minutes = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(240)],
-        help_text="TVs dim an area that has not changed for this many minutes, against "
-        "burn-in (0: never).",
+        help_text=_(
+            "TVs dim an area that has not changed for this many minutes, against "
+            "burn-in (0: never)."
+        ),
     )
     supervisors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="supervised_boards",
-        help_text="Users who may watch this board on its supervisor page (admins always may).",
+        help_text=_("Users who may watch this board on its supervisor page (admins always may)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -209,7 +229,7 @@ class KioskToken(models.Model):
     """The secret in a TV's URL. Stored hashed; shown once, when issued or rotated."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="kiosk_tokens")
-    name = models.CharField(max_length=120, help_text='The screen, e.g. "Floor 2 left".')
+    name = models.CharField(max_length=120, help_text=_('The screen, e.g. "Floor 2 left".'))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -217,8 +237,10 @@ class KioskToken(models.Model):
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     sound_enabled = models.BooleanField(
         default=False,
-        help_text="This screen plays a sound while an alert with sound is active (the screen "
-        "asks for one click to allow audio if its browser requires it).",
+        help_text=_(
+            "This screen plays a sound while an alert with sound is active (the screen "
+            "asks for one click to allow audio if its browser requires it)."
+        ),
     )
 
     objects = KioskTokenQuerySet.as_manager()
@@ -272,29 +294,7 @@ class RetiredKioskLink(models.Model):
         return revoked.exists() or cls.objects.filter(token_hash=digest).exists()
 
 
-def validate_playlist_seconds(value: int) -> None:
-    minimum = settings.PLAYLIST_MIN_SECONDS
-    if value < minimum:
-        raise ValidationError(f"A board stays on screen at least {minimum} seconds.")
-
-
-class PlaylistEntry(models.Model):
-    """One stop of a screen's rotation. A token without entries shows its own board alone;
-    with entries it shows these boards in order, each for `seconds`, on one websocket."""
-
-    token = models.ForeignKey(KioskToken, on_delete=models.CASCADE, related_name="playlist")
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="playlist_entries")
-    seconds = models.PositiveIntegerField(default=30, validators=[validate_playlist_seconds])
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name_plural = "playlist"
-
-    def __str__(self) -> str:
-        return f"{self.board} for {self.seconds} s"
-
-
-# Tiles and messages live in modules of their own; imported so that Django registers them.
+# Tiles, messages and playlist stops live in modules of their own: imported for Django.
 from boards.layout import BoardTile  # noqa: E402, F401
 from boards.messages import BoardMessage  # noqa: E402, F401
+from boards.playlist_entries import PlaylistEntry, validate_playlist_seconds  # noqa: E402, F401

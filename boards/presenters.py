@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from boards import queue_figures
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from boards.language import limited_reason
 from boards.view_models import (
     AgentView,
     AlertHistoryRow,
@@ -231,7 +232,9 @@ def board_view(
         version=stored.version,
         fetched_at=stored.fetched_at,
         limited=snapshot.source == "public",
-        limited_reason=snapshot.source_reason if audience.sees_limited_reason else None,
+        limited_reason=limited_reason(snapshot.source_reason)
+        if audience.sees_limited_reason
+        else None,
         last_error=stored.health.last_error if audience.sees_detail else None,
         queues=tuple(
             _queue_view(

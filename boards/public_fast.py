@@ -65,7 +65,8 @@ _CACHEABLE = ("json", "badge")  # the page has the moment's clock in it: never a
 _READ_LUA = (
     public_limit.COUNT_LUA
     + """
-local stored = redis.call('HMGET', KEYS[2], 'account', 'interval', 'stale', ARGV[2], ARGV[3])
+local stored = redis.call(
+  'HMGET', KEYS[2], 'account', 'interval', 'stale', 'language', ARGV[2], ARGV[3])
 local fresh = {false, false}
 if stored[1] then
   fresh = redis.call('HMGET', ARGV[4] .. stored[1], 'fetched_at', 'interval')
@@ -197,7 +198,7 @@ class PublicFastPath:
         return _host_allowed(_header(scope, b"host") or "")
 
     async def _read(self, kind: str, match: re.Match, client: str):
-        """(within the limit, (stored bytes, etag or None, fetched_at)) or (within, None)."""
+        """(within the limit, (bytes, etag or None, fetched_at, language)) or (within, None)."""
         rate, now = public_limit.current_rate(), time.time()
         field = public_cache.badge_field(int(match["queue"])) if kind == "badge" else kind
         count, stored, fresh = await self._client()(
@@ -208,7 +209,7 @@ class PublicFastPath:
             args=[rate.window, field, public_cache.etag_field(field), snapshot_key("")],
         )
         within = int(count) <= rate.limit
-        account, interval, stale, text, etag = stored
+        account, interval, stale, language, text, etag = stored
         if not within or account is None or text is None or stale != b"0":
             return within, None
         fetched_at, fetched_interval = fresh
@@ -218,16 +219,18 @@ class PublicFastPath:
         )
         if freshness.is_stale(float(interval), now):
             return within, None  # the views say how stale
-        return within, (text, etag.decode() if etag else None, freshness.fetched_at)
+        # The board's language, for the words filled in per request (never the process's).
+        language = language.decode() if language else settings.LANGUAGE_CODE
+        return within, (text, etag.decode() if etag else None, freshness.fetched_at, language)
 
     async def _answer(self, scope: dict, send, kind: str, answer) -> int:
-        text, etag, fetched_at = answer
+        text, etag, fetched_at, language = answer
         now = time.time()
         if kind == "badge":
             body = text  # stored as it is sent
         else:
             parts = json.loads(text)
-            freshness = lambda: freshness_html(fetched_at, False)  # noqa: E731
+            freshness = lambda: freshness_html(fetched_at, False, language=language)  # noqa: E731
             body = slots.fill(parts, now, freshness).encode()
         headers = [(b"content-type", _CONTENT_TYPES[kind].encode())]
         status = 200

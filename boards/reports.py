@@ -12,6 +12,7 @@ from django.shortcuts import render
 
 from boards.access import watched_board
 from boards.interval_chart import interval_chart
+from boards.language import board_language
 from boards.models import Board
 from boards.presenters import agent_name
 from service import reports
@@ -54,6 +55,9 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def intervals(request: HttpRequest, slug: str) -> HttpResponse:
-    """The chart's partial; the supervisor page loads it, and again every few minutes."""
-    chart = interval_chart(watched_board(request, slug), time.time())
-    return render(request, "boards/history/_interval_chart.html", {"chart": chart})
+    """The chart's partial; the supervisor page loads it, and again every few minutes. In the
+    board's language, as the page around it."""
+    board = watched_board(request, slug)
+    with board_language(board):
+        chart = interval_chart(board, time.time())
+        return render(request, "boards/history/_interval_chart.html", {"chart": chart})

@@ -134,7 +134,7 @@ class Feed:
         return feeds.feed_group(self.board.id, self.audience)
 
     def freshness(self) -> str:
-        return freshness_html(self.fetched_at, self.stale, self.error)
+        return freshness_html(self.fetched_at, self.stale, self.error, language=self.board.language)
 
     async def full_state(self) -> tuple[int, str]:
         """The feed's full state as (version, message); loads the stored render at most once

@@ -15,6 +15,7 @@ from django.utils import timezone
 from boards import playlists, screen_commands
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from boards.language import board_language
 from boards.models import KioskToken
 from boards.tv_care import tv_header
 from live import protocol
@@ -35,6 +36,7 @@ class TvConsumer(FeedConsumer):
     screen: playlists.Screen | None = None
     _rotation: asyncio.Task | None = None
     _step_lock: asyncio.Lock | None = None
+    language: str | None = None  # of the board shown last: a revoked token has no screen
 
     @property
     def kiosk_token_id(self) -> int | None:
@@ -53,6 +55,7 @@ class TvConsumer(FeedConsumer):
         if found is None:
             return None
         self.token, self.screen = found
+        self.language = self.screen.settings.language
         self._step_lock = asyncio.Lock()
         group = screen_commands.kiosk_group(self.token.pk)
         await self.channel_layer.group_add(group, self.channel_name)
@@ -62,7 +65,8 @@ class TvConsumer(FeedConsumer):
     def header(self) -> str:
         screen = self.screen
         assert screen is not None
-        return tv_header(screen.settings.title, screen.hours, screen.rotation, screen.settings)
+        with board_language(screen.settings):  # the board's, as its feed (a TV has no user)
+            return tv_header(screen.settings.title, screen.hours, screen.rotation, screen.settings)
 
     def connected(self) -> None:
         self._follow_playlist()
@@ -97,6 +101,7 @@ class TvConsumer(FeedConsumer):
             if self.viewer is None:
                 return
             previous, self.screen = self.screen, screen
+            self.language = screen.settings.language
             await self.send_text(protocol.rotate(self.header()))
             if previous is None or previous.settings.id != screen.settings.id:
                 await get_broadcaster().move(self.viewer, screen.settings, Audience.TV)
@@ -125,7 +130,9 @@ class TvConsumer(FeedConsumer):
         logger.info("reload sent %s", self.log_fields)
 
     async def kiosk_revoked(self, event: dict) -> None:
-        await self.send_text(protocol.unlinked(render_to_string("boards/_unlinked_notice.html")))
+        with board_language(self.language):
+            notice = render_to_string("boards/_unlinked_notice.html")
+        await self.send_text(protocol.unlinked(notice))
         await self.close(code=CLOSE_UNLINKED)
 
     async def disconnect(self, code: int) -> None:

@@ -43,7 +43,8 @@ def failed(
         "poll failed account=%s mode=%s error=%r", account_id, route.mode.source, _describe(exc)
     )
     if isinstance(exc, AuthRequired | AuthInvalid) and route.api_key:
-        reason = f"API key rejected ({exc.status} {exc.error_code or exc.code}): {exc.message}"
+        detail = f"({exc.status} {exc.error_code or exc.code}): {exc.message}"
+        reason = f"{public_fallback.KEY_REJECTED_REASON} {detail}"
         public_fallback.key_rejected(account_id, route.api_key, reason[:300], now)
         # Poll again at once, in public mode; the key is retried later.
         return PollResult(Outcome.KEY_REJECTED, now)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import redis
 from django.conf import settings
+from django.utils.translation import gettext_noop
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.crypto import Undecryptable
@@ -17,11 +18,15 @@ from polling.budget import PUBLIC_BUCKET, key_bucket
 from polling.targets import PollTarget
 from wallboard.redis import get_redis
 
-NO_KEY_REASON = "no API key configured"
-UNDECRYPTABLE_REASON = (
+# Why the data is limited: words for supervisors, kept in English in the snapshot (which the
+# account's boards share) and translated where a board shows them (boards/language.py).
+NO_KEY_REASON = gettext_noop("no API key configured")
+UNDECRYPTABLE_REASON = gettext_noop(
     "the stored API key cannot be decrypted (FIELD_ENCRYPTION_KEY changed without "
     "rotate_encryption_key?): enter the key again in the admin"
 )
+# Followed by the API's own words: " (401 invalid_key): ..." (polling/failures.py).
+KEY_REJECTED_REASON = gettext_noop("API key rejected")
 
 
 def mode_key(account_id: int) -> str:

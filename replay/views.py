@@ -12,12 +12,14 @@ from django.conf import settings as django_settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from boards.access import watched_board
 from boards.audience import Audience
 from boards.board_settings import BoardSettings
+from boards.language import board_language
 from boards.rendering import freshness_html
 from boards.views import render_page
 from replay.board_at import board_at
@@ -35,6 +37,7 @@ def parse_moment(text: str, zone: ZoneInfo) -> float:
 
 
 def _missing(request, board, zone: ZoneInfo, reason: str, embedded: bool) -> HttpResponse:
+    """`reason`: in the board's language already (board_replay's)."""
     stored = replay.window(board.account.account_id)
     window = tuple(datetime.fromtimestamp(t, zone) for t in stored) if stored else None
     context = {
@@ -44,7 +47,8 @@ def _missing(request, board, zone: ZoneInfo, reason: str, embedded: bool) -> Htt
         "time_zone": zone.key,
         "embedded": embedded,
     }
-    return render(request, "boards/replay_missing.html", context, status=404)
+    with board_language(board):
+        return render(request, "boards/replay_missing.html", context, status=404)
 
 
 @login_required
@@ -63,12 +67,14 @@ def board_replay(request: HttpRequest, slug: str) -> HttpResponse:
         )
     hours, now = django_settings.REPLAY_HOURS, time.time()
     if not now - hours * 3600 <= at <= now:
-        reason = f"Replay keeps the last {hours} hours, up to now."
+        with board_language(board):
+            reason = _("Replay keeps the last %(hours)s hours, up to now.") % {"hours": hours}
         return _missing(request, board, zone, reason, embedded)
     audience = Audience.of_user(request.user)
     found = board_at(board, audience, at)
     if found is None:
-        reason = "The board's log has nothing stored from before that moment."
+        with board_language(board):
+            reason = _("The board's log has nothing stored from before that moment.")
         return _missing(request, board, zone, reason, embedded)
     return render_page(
         request,
@@ -78,7 +84,7 @@ def board_replay(request: HttpRequest, slug: str) -> HttpResponse:
         "boards/replay.html",
         version=found.render.version,
         body=found.render.body,
-        freshness_element=freshness_html(found.moment.fetched_at, False),
+        freshness_element=freshness_html(found.moment.fetched_at, False, language=board.language),
         ws_path=None,
         extra={
             "replay_at": at,

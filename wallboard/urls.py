@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from wallboard import views
+from wallboard.js_catalog import js_catalog
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +18,8 @@ urlpatterns = [
         RedirectView.as_view(url=lazy(static, str)("boards/favicon.svg"), permanent=True),
     ),
     path("admin/", admin.site.urls),
+    # The board pages' script words, in the board's language (wallboard/js_catalog.py).
+    path("jsi18n/<str:language>/", js_catalog, name="js-catalog"),
     path("webhooks/", include("webhooks.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("alerts.urls")),

@@ -16,6 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from boards.as_code import ImportResult, export_boards, import_boards
 
@@ -26,15 +29,19 @@ CONFIRM_MAX_AGE_SECONDS = 3600
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Boards file (YAML)",
-        help_text=f"As written by “Export boards as YAML”; at most {MAX_UPLOAD_BYTES // 1024} KiB.",
+        label=gettext_lazy("Boards file (YAML)"),
+        help_text=format_lazy(
+            gettext_lazy("As written by “Export boards as YAML”; at most {size} KiB."),
+            size=MAX_UPLOAD_BYTES // 1024,
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
+            sizes = {"size": upload.size // 1024, "limit": MAX_UPLOAD_BYTES // 1024}
             raise forms.ValidationError(
-                f"The file has {upload.size // 1024} KiB; at most {MAX_UPLOAD_BYTES // 1024} KiB."
+                _("The file has %(size)s KiB; at most %(limit)s KiB.") % sizes
             )
         return upload
 
@@ -63,12 +70,16 @@ def _confirm(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
     try:
         name, data = _unsign(request.POST["document"])
     except signing.BadSignature:
-        return HttpResponseBadRequest("This preview expired or was altered: upload the file again.")
+        return HttpResponseBadRequest(
+            _("This preview expired or was altered: upload the file again.")
+        )
     result = import_boards(data, name)
     if not result.ok:  # the boards changed since the preview: show why, write nothing
         return _render(model_admin, request, ImportForm(), result)
-    summary = "; ".join(board.line() for board in result.boards) or "no boards in it"
-    messages.success(request, f"Imported {name}: {summary}.")
+    summary = "; ".join(board.line() for board in result.boards) or _("no boards in it")
+    messages.success(
+        request, _("Imported %(name)s: %(summary)s.") % {"name": name, "summary": summary}
+    )
     for note in (note for board in result.boards for note in board.notes):
         messages.warning(request, f"{note}.")
     return HttpResponseRedirect(reverse("admin:boards_board_changelist"))
@@ -78,7 +89,7 @@ def _render(model_admin, request, form, result: ImportResult | None = None, sign
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Import boards",
+        "title": _("Import boards"),
         "form": form,
         "result": result,
         "signed": signed if result is not None and result.ok else None,

@@ -15,6 +15,8 @@
 (function () {
   "use strict";
 
+  // The board's words (the page's /jsi18n/ catalogue); English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var body = document.body;
   var audience = body.getAttribute("data-audience");
   if (audience === "public") {
@@ -107,7 +109,7 @@
       enableButton = document.createElement("button");
       enableButton.type = "button";
       enableButton.className = "sound-enable";
-      enableButton.textContent = "♪ Enable sound";
+      enableButton.textContent = gettext("♪ Enable sound");
       enableButton.addEventListener("click", function () {
         context.resume().then(showEnableButton);
       });
@@ -126,7 +128,7 @@
   function renderToggle() {
     var on = supervisorOptedIn();
     toggleButton.setAttribute("aria-pressed", on ? "true" : "false");
-    toggleButton.textContent = on ? "♪ Alert sound: on" : "♪ Alert sound: off";
+    toggleButton.textContent = on ? gettext("♪ Alert sound: on") : gettext("♪ Alert sound: off");
   }
 
   function addToggle() {
@@ -165,7 +167,7 @@
       return;
     }
     button.disabled = true;
-    button.textContent = "Acknowledging…";
+    button.textContent = gettext("Acknowledging…");
     window.fetch(button.getAttribute("data-alert-ack"), {
       method: "POST",
       credentials: "same-origin",
@@ -175,10 +177,10 @@
         throw new Error("HTTP " + response.status);
       }
       // The pushed tile replaces this button within a moment, on every screen.
-      button.textContent = "Acknowledged";
+      button.textContent = gettext("Acknowledged");
     }).catch(function () {
       button.disabled = false;
-      button.textContent = "Failed: try again";
+      button.textContent = gettext("Failed: try again");
     });
   });
 

@@ -16,6 +16,8 @@
 (function () {
   "use strict";
 
+  // The board's words (the page's /jsi18n/ catalogue); English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var body = document.body;
   var wallboard = window.Wallboard;
   var TICK_MS = 250;
@@ -63,6 +65,10 @@
     return TWELVE_HOURS ? ((h % 12) || 12) + clock + (h < 12 ? " AM" : " PM") : pad(h) + clock;
   }
 
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) { return values[name]; });
+  }
+
   function show(element, text) {
     if (element.textContent !== text) {
       element.textContent = text;
@@ -86,7 +92,7 @@
     var agos = document.querySelectorAll("time.ago[data-epoch]");
     for (var j = 0; j < agos.length; j++) {
       var at = parseFloat(agos[j].getAttribute("data-epoch"));
-      var ago = at ? "(" + duration(now / 1000 - at) + " ago)" : "";
+      var ago = at ? fill(gettext("(%(duration)s ago)"), { duration: duration(now / 1000 - at) }) : "";
       if (agos[j].getAttribute("data-ago") !== ago) {
         agos[j].setAttribute("data-ago", ago);
       }
@@ -101,14 +107,16 @@
       var age = freshness.querySelector("[data-age]");
       var fetchedAt = parseFloat(freshness.getAttribute("data-fetched-at"));
       if (age) {
-        show(age, stale ? (fetchedAt ? "data " + duration(now / 1000 - fetchedAt) + " old" : "no data yet") : "");
+        var old = fetchedAt ? fill(gettext("data %(duration)s old"), { duration: duration(now / 1000 - fetchedAt) }) : "";
+        show(age, stale ? old || gettext("no data yet") : "");
       }
       followFreshness(freshness);
     }
     var downFor = document.querySelector("[data-down-for]");
     var downSince = wallboard.downSince();
     if (downFor) {
-      show(downFor, downSince === null ? "" : "for " + duration((now - downSince) / 1000));
+      var down = downSince === null ? "" : duration((now - downSince) / 1000);
+      show(downFor, down && fill(gettext("for %(duration)s"), { duration: down }));
     }
   }
 
@@ -131,7 +139,7 @@
     var errorChip = document.querySelector("[data-error-chip]");
     if (errorText && errorChip) {
       var error = freshness.getAttribute("data-error");
-      show(errorText, error || "none");
+      show(errorText, error || gettext("none"));
       errorChip.hidden = !error;
     }
   }

@@ -9,6 +9,8 @@
 (function () {
   "use strict";
 
+  // The board's words (the page's /jsi18n/ catalogue); English without it.
+  var gettext = window.gettext || function (text) { return text; };
   var panel = document.getElementById("replay");
   if (!panel) {
     return;
@@ -19,7 +21,8 @@
   var frame = document.getElementById("replay-frame");
   var boardBody = document.getElementById("board-body");
   var title = panel.querySelector(".replay__label");
-  var format = new Intl.DateTimeFormat(undefined, {
+  // Weekdays in the board's language (the page's), the hours and minutes of the account.
+  var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
     timeZone: panel.getAttribute("data-time-zone") || undefined,
     weekday: "short",
     hour: "2-digit",
@@ -46,7 +49,7 @@
   // While dragging, the moment the slider points at; then the one the frame shows.
   function label() {
     var at = chosen();
-    moment.textContent = at ? format.format(at) + " (" + ago(-parseInt(slider.value, 10)) + ")" : "Live";
+    moment.textContent = at ? format.format(at) + " (" + ago(-parseInt(slider.value, 10)) + ")" : gettext("Live");
   }
 
   function goLive() {
@@ -56,7 +59,7 @@
     frame.removeAttribute("src");
     boardBody.hidden = false;
     live.hidden = true;
-    title.textContent = "Replay";
+    title.textContent = gettext("Replay");
     document.body.classList.remove("is-replaying");
   }
 
@@ -70,7 +73,7 @@
     frame.hidden = false;
     boardBody.hidden = true;
     live.hidden = false;
-    title.textContent = "Replaying";
+    title.textContent = gettext("Replaying");
     document.body.classList.add("is-replaying");
   }
 

@@ -83,8 +83,25 @@
   }
 
   // --- business hours: night mode on TVs, "closed" on every page that has hours ----------------
-  var WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+  var WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]; // as Intl's en-US names them
   var zoneFormats = {};
+
+  // The board's words (the page's /jsi18n/ catalogue); English without it.
+  var gettext = window.gettext || function (text) { return text; };
+  function fill(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) { return values[name]; });
+  }
+
+  // ISO weekday `day` (1 = Monday) in the page's language: "Mon", "Mo.", "lun."...
+  function weekdayName(day) {
+    try {
+      var language = document.documentElement.lang || "en";
+      var format = new Intl.DateTimeFormat(language, { weekday: "short", timeZone: "UTC" });
+      return format.format(new Date(Date.UTC(2024, 0, day))); // 1 January 2024 was a Monday
+    } catch (e) {
+      return WEEKDAYS[day - 1];
+    }
+  }
 
   // Weekday (ISO, 1 = Monday) and minutes since midnight at `ms` in time zone `zone`; null if
   // the browser does not know the zone.
@@ -137,11 +154,13 @@
     for (var ahead = 0; ahead < 8; ahead++) {
       var day = ((at.day - 1 + ahead) % 7) + 1;
       if (days.indexOf(day) >= 0 && (ahead > 0 || at.minutes < opens)) {
-        var when = ahead === 0 ? "today" : ahead === 1 ? "tomorrow" : WEEKDAYS[day - 1];
-        return { closed: true, label: "Closed · opens " + when + " " + hhmm(opens) };
+        var text = ahead === 0 ? gettext("Closed · opens today %(time)s")
+          : ahead === 1 ? gettext("Closed · opens tomorrow %(time)s")
+          : gettext("Closed · opens %(weekday)s %(time)s");
+        return { closed: true, label: fill(text, { weekday: weekdayName(day), time: hhmm(opens) }) };
       }
     }
-    return { closed: true, label: "Closed" };
+    return { closed: true, label: gettext("Closed") };
   }
 
   function checkHours() {

@@ -1,10 +1,11 @@
-"""The translation catalogues (locale/<language>/LC_MESSAGES/django.po and .mo) are complete
-and current: every message of the source is in each, translated, none fuzzy, with the same
-placeholders and markup as the English, and each compiled .mo says what its .po says.
+"""The translation catalogues (locale/<language>/LC_MESSAGES/django.po and .mo: templates and
+Python; djangojs.po and .mo: the board pages' scripts, served by wallboard/js_catalog.py) are
+complete and current: every message of the source is in each, translated, none fuzzy, with the
+same placeholders and markup as the English, and each compiled .mo says what its .po says.
 
 When a test here fails after a change to a user-facing string, update the catalogues with
-the command in MAKEMESSAGES (README, "Languages and time"), translate what it added, and
-compile them (`manage.py compilemessages --ignore '.venv/*'`).
+`make messages` (README, "Languages and time"; the commands are MAKEMESSAGES and
+MAKEMESSAGES_JS below), translate what it added, and compile them.
 """
 
 import re
@@ -31,12 +32,28 @@ MAKEMESSAGES = {
     "no_obsolete": True,
     "add_location": "file",
 }
+# The scripts' words (djangojs): the board pages' own scripts, not the vendored ones, nor the
+# admin's composer (it follows the staff user's language, not a board's).
+MAKEMESSAGES_JS = {
+    "domain": "djangojs",
+    "extensions": ["js"],
+    "ignore_patterns": [
+        *MAKEMESSAGES["ignore_patterns"],
+        "static/vendor/*",
+        "static/boards/admin/*",
+    ],
+    "no_obsolete": True,
+    "add_location": "file",
+}
+DOMAINS = {"django": MAKEMESSAGES, "djangojs": MAKEMESSAGES_JS}
+# Each domain holds at least this many messages: the boards' words, not an empty file.
+AT_LEAST = {"django": 100, "djangojs": 10}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 TAG = re.compile(r"<[^>]+>")
 
 
-def catalogue(language: str) -> polib.POFile:
-    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+def catalogue(language: str, domain: str = "django") -> polib.POFile:
+    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / f"{domain}.po"))
 
 
 def key(entry: polib.POEntry) -> tuple[str | None, str, str]:
@@ -50,13 +67,15 @@ def translations(entry: polib.POEntry) -> list[str]:
 def test_every_language_a_board_may_speak_has_a_catalogue():
     assert TRANSLATED == ["de", "fr", "es", "nl"]
     for language in TRANSLATED:
-        assert (LOCALE / language / "LC_MESSAGES" / "django.po").is_file(), language
+        for domain in DOMAINS:
+            assert (LOCALE / language / "LC_MESSAGES" / f"{domain}.po").is_file(), language
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_every_message_is_translated_and_none_is_fuzzy(language):
-    po = catalogue(language)
-    assert len(po) > 100  # the boards' words, not an empty file
+def test_every_message_is_translated_and_none_is_fuzzy(language, domain):
+    po = catalogue(language, domain)
+    assert len(po) > AT_LEAST[domain]
     assert not po.metadata_is_fuzzy
     assert po.metadata["Language"] == language
     assert po.metadata["Plural-Forms"].startswith("nplurals=")
@@ -65,10 +84,11 @@ def test_every_message_is_translated_and_none_is_fuzzy(language):
     assert [e.msgid for e in po.obsolete_entries()] == []
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_each_translation_keeps_the_placeholders_and_markup_of_the_english(language):
+def test_each_translation_keeps_the_placeholders_and_markup_of_the_english(language, domain):
     wrong = []
-    for entry in catalogue(language):
+    for entry in catalogue(language, domain):
         english = entry.msgid_plural or entry.msgid
         for text in translations(entry):
             if set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(english)):
@@ -89,29 +109,33 @@ def _source_copy(destination: Path) -> Path:
     return destination
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 def test_the_catalogues_hold_every_message_of_the_source_and_nothing_else(
-    tmp_path, monkeypatch, settings
+    tmp_path, monkeypatch, settings, domain
 ):
     if shutil.which("xgettext") is None or shutil.which("msgmerge") is None:
         pytest.skip("GNU gettext (xgettext, msgmerge) is missing: cannot extract the messages")
     source = _source_copy(tmp_path / "source")
     settings.LOCALE_PATHS = [source / "locale"]
     monkeypatch.chdir(source)
-    call_command("makemessages", locale=["de"], verbosity=0, **MAKEMESSAGES)
-    extracted = {key(e) for e in polib.pofile(str(source / "locale/de/LC_MESSAGES/django.po"))}
-    assert len(extracted) > 100
+    call_command("makemessages", locale=["de"], verbosity=0, **DOMAINS[domain])
+    extracted_po = polib.pofile(str(source / f"locale/de/LC_MESSAGES/{domain}.po"))
+    extracted = {key(e) for e in extracted_po}
+    assert len(extracted) > AT_LEAST[domain]
     for language in TRANSLATED:
-        catalogued = {key(e) for e in catalogue(language)}
+        catalogued = {key(e) for e in catalogue(language, domain)}
         assert sorted(extracted - catalogued, key=str) == [], f"{language}: not in the catalogue"
         assert sorted(catalogued - extracted, key=str) == [], f"{language}: no longer in the source"
 
 
+@pytest.mark.parametrize("domain", DOMAINS)
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_each_compiled_catalogue_says_what_its_po_says(language):
-    mo_path = LOCALE / language / "LC_MESSAGES" / "django.mo"
+def test_each_compiled_catalogue_says_what_its_po_says(language, domain):
+    mo_path = LOCALE / language / "LC_MESSAGES" / f"{domain}.mo"
     assert mo_path.is_file(), f"{mo_path} is missing: run compilemessages"
+    po = catalogue(language, domain)
     compiled = {key(e): translations(e) for e in polib.mofile(str(mo_path)) if e.msgid}
-    written = {key(e): translations(e) for e in catalogue(language).translated_entries()}
+    written = {key(e): translations(e) for e in po.translated_entries()}
     assert compiled == written, f"{mo_path} is older than its .po: run compilemessages"
     headers = polib.mofile(str(mo_path)).metadata
-    assert headers.get("Plural-Forms") == catalogue(language).metadata["Plural-Forms"]
+    assert headers.get("Plural-Forms") == po.metadata["Plural-Forms"]
