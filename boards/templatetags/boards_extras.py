@@ -5,7 +5,6 @@ German, French, Spanish and Dutch; counts grouped by thousands ("1,234", "1.234"
 stay m:ss in every language.
 """
 
-from datetime import UTC, datetime
 
 from django import template
 from django.utils.formats import number_format
@@ -59,14 +58,6 @@ def agent_icon(agent: AgentView) -> str:
     if agent.status == "on_call" and agent.direction in ICONS["direction"]:
         return glyph("direction", agent.direction)
     return glyph("status", agent.status)
-
-
-@register.filter
-def epoch_time(value: float | None) -> str:
-    """A Unix time as HH:MM:SS UTC; the page shows it in the viewer's own time zone."""
-    if value is None:
-        return ""
-    return datetime.fromtimestamp(float(value), UTC).strftime("%H:%M:%S UTC")
 
 
 @register.filter
