@@ -1,7 +1,11 @@
 """What the browser tests look for on a board page (the ids and classes of the partials)."""
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, WebSocket, expect
@@ -64,10 +68,15 @@ document.addEventListener("htmx:wsClose", function (event) {
 
 
 def open_tab(
-    browser: Browser, width: int = 1920, height: int = 1080, timezone_id: str | None = None
+    browser: Browser,
+    width: int = 1920,
+    height: int = 1080,
+    timezone_id: str | None = None,
+    **context_options: object,
 ) -> Tab:
+    """A page in a context of its own (a phone's, one that bypasses the CSP for axe...)."""
     context = browser.new_context(
-        viewport={"width": width, "height": height}, timezone_id=timezone_id
+        viewport={"width": width, "height": height}, timezone_id=timezone_id, **context_options
     )
     context.add_init_script(WATCH_SOCKETS)
     page = context.new_page()
@@ -136,3 +145,31 @@ def save_screenshot(page: Page, name: str) -> Path:
     SAVED_ARTIFACTS.append(path)
     print(f"screenshot: {path}")
     return path
+
+
+@contextmanager
+def serve_page(html: str) -> Iterator[str]:
+    """A page of its own origin (a customer's site, on this machine: Chromium lets only a
+    local page frame a local one), served while the block runs; yields its URL."""
+    body = html.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

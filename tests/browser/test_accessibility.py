@@ -7,10 +7,8 @@ full HD and at 720p, in both phases of an alert's flash; and no state shown by c
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,10 +16,11 @@ from playwright.sync_api import Browser, Frame, Page, expect
 
 from tests.browser.board import (
     SOCKET_STATE,
-    WATCH_SOCKETS,
     Tab,
     log_in_as_demo_admin,
+    open_tab,
     save_screenshot,
+    serve_page,
 )
 from tests.stack import ACCOUNT_ID, Stack
 
@@ -174,17 +173,11 @@ def live_floor(stack: Stack) -> Stack:
 def axe_browser(browser: Browser) -> Iterator[Tab]:
     """A page whose context ignores the pages' CSP, so that axe can be added to them (the
     pages themselves run no inline script)."""
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1920, "height": 1080})
-    context.add_init_script(WATCH_SOCKETS)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Tab(page)
-    page.on("console", tab._on_console)
-    page.on("pageerror", lambda error: tab.console_errors.append(f"page error: {error}"))
+    tab = open_tab(browser, bypass_csp=True)
     try:
         yield tab
     finally:
-        context.close()
+        tab.page.context.close()
     assert not tab.unexpected_console_errors(), tab.console_errors
 
 
@@ -281,28 +274,9 @@ def customer_site(live_floor: Stack) -> Iterator[str]:
         '<!doctype html><html lang="en"><title>Customer site</title><body>'
         f'<iframe title="Support line status" src="{live_floor.public_url()}" '
         'width="420" height="320"></iframe></body></html>'
-    ).encode()
-
-    class CustomerPage(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CustomerPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    )
+    with serve_page(page) as url:
+        yield url
 
 
 def test_the_public_status_page_in_an_iframe_has_no_serious_wcag_violation(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import Tab, log_in_as_demo_admin, save_screenshot
+from tests.browser.board import Tab, log_in_as_demo_admin, open_tab, save_screenshot
 from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
@@ -145,18 +145,18 @@ def smallest_sizes(page: Page) -> dict[str, tuple[float, float]]:
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Tab]:
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    tab = open_tab(
+        browser,
+        PHONE["width"],
+        PHONE["height"],
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    tab = Tab(page)
-    page.on("console", tab._on_console)
-    page.on("pageerror", lambda error: tab.console_errors.append(f"page error: {error}"))
     try:
         yield tab
     finally:
-        context.close()
+        tab.page.context.close()
     assert not tab.unexpected_console_errors(), tab.console_errors
 
 

@@ -2,14 +2,12 @@
 text that grows with it (from 1280x720 to 3840x2160), without scrollbars; inside a customer's
 iframe, small or wide and low, it fits its frame, still without scrollbars."""
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from tests.browser.board import SOCKET_STATE, open_board, open_tab, save_screenshot
+from tests.browser.board import SOCKET_STATE, open_board, open_tab, save_screenshot, serve_page
 from tests.browser.test_phone import TEXT_BOXES
 from tests.stack import ACCOUNT_ID, Stack
 
@@ -108,28 +106,9 @@ def customer_site(stack: Stack) -> Iterator[str]:
         f'width="{w}" height="{h}"></iframe>'
         for w, h in FRAMES
     )
-    page = f'<!doctype html><html lang="en"><title>Customer site</title><body>{frames}'.encode()
-
-    class CustomerPage(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CustomerPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    page = f'<!doctype html><html lang="en"><title>Customer site</title><body>{frames}'
+    with serve_page(page) as url:
+        yield url
 
 
 def test_the_public_page_in_an_iframe_fits_its_frame(

@@ -134,7 +134,9 @@ def test_the_admin_reloads_one_screen_and_all_screens(
 def test_a_new_build_after_a_restart_reloads_the_page(stack: Stack, tab: Tab) -> None:
     page = open_board(tab, stack.tv_url())
     old_build = page.locator("body").get_attribute("data-build")
-    assert old_build and re.fullmatch(r"[0-9a-f]{12}", old_build)
+    # The build, then the board's look (wallboard/build.py page_build).
+    assert old_build and re.fullmatch(r"[0-9a-f]{12}\.[0-9a-f]{8}", old_build)
+    look = old_build.split(".")[1]
     tab.expect_connection_errors = True  # the web process goes away for a moment
     web = stack.services["web"]
     try:
@@ -142,7 +144,7 @@ def test_a_new_build_after_a_restart_reloads_the_page(stack: Stack, tab: Tab) ->
         web.env = {**stack.env, "BUILD_ID": "tvcare-next-build"}
         with page.expect_event("load", timeout=30_000):
             stack.restart("web")
-        expect(page.locator("body")).to_have_attribute("data-build", "tvcare-next-build")
+        expect(page.locator("body")).to_have_attribute("data-build", f"tvcare-next-build.{look}")
         expect(page.locator(SOCKET_STATE)).to_be_attached()
     finally:
         web.env = stack.env
