@@ -37,6 +37,13 @@ class AlertRuleInline(admin.StackedInline):
 class BoardWithAlertRulesAdmin(BoardAdmin):
     inlines = [*BoardAdmin.inlines, AlertRuleInline]
 
+    def get_deleted_objects(self, objs, request):
+        """A board's alert history goes with the board: that nobody may delete the history
+        by itself (AlertEventAdmin) does not keep its board from being deleted."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(AlertEvent._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
 
 admin.site.unregister(Board)
 admin.site.register(Board, BoardWithAlertRulesAdmin)

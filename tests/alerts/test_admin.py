@@ -3,7 +3,8 @@
 import pytest
 
 from alerts.forms import AlertRuleForm
-from alerts.models import AlertRule
+from alerts.models import AlertEvent, AlertRule
+from boards.models import Board
 from tests.alerts.helpers import SALES, make_board, make_rule, open_event
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,17 @@ def test_the_alert_history_admin_lists_events_read_only(admin_client) -> None:
     assert page.status_code == 200
     assert "No agent ready in Sales" in page.content.decode()
     assert admin_client.get("/admin/alerts/alertevent/add/").status_code == 403
+
+
+def test_a_board_with_alert_history_is_deleted_with_it_in_the_admin(admin_client) -> None:
+    board = make_board()
+    event = open_event(make_rule(board))
+    assert admin_client.post(f"/admin/alerts/alertevent/{event.pk}/delete/").status_code == 403
+    confirm = admin_client.get(f"/admin/boards/board/{board.pk}/delete/").content.decode()
+    assert "Cannot delete" not in confirm
+    answer = admin_client.post(f"/admin/boards/board/{board.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 302
+    assert not AlertEvent.objects.exists() and not Board.objects.exists()
 
 
 def board_form(board, **rule) -> dict[str, object]:
