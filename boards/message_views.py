@@ -13,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from boards.access import watched_board
+from boards.language import board_language
 from boards.messages import EXPIRY_CHOICES, MAX_LENGTH, BoardMessage
 from boards.models import Board
 from boards.templatetags.board_time import BoardClock
@@ -27,15 +29,15 @@ RECENT_ROWS = 10
 class MessageForm(forms.Form):
     # No max_length here: the model's rule (after stripping) gives the one error message.
     text = forms.CharField(
-        label="Message",
+        label=_("Message"),
         strip=False,
         required=False,
         widget=forms.TextInput(
-            attrs={"maxlength": MAX_LENGTH, "placeholder": "Team huddle at 15:00"}
+            attrs={"maxlength": MAX_LENGTH, "placeholder": _("Team huddle at 15:00")}
         ),
     )
     expiry = forms.TypedChoiceField(
-        label="Show for", choices=EXPIRY_CHOICES, coerce=int, initial=60
+        label=_("Show for"), choices=EXPIRY_CHOICES, coerce=int, initial=60
     )
 
     def message_for(self, board: Board, author) -> BoardMessage | None:
@@ -69,6 +71,7 @@ def _panel(request: HttpRequest, board: Board, form: MessageForm | None = None) 
         "rows": [(m, m.status_at(now)) for m in recent],
         # Times in the account's zone, on the board's clock (templatetags/board_time.py).
         "clock": BoardClock.of(board),
+        "max_length": MAX_LENGTH,
     }
     status = 400 if form is not None and form.errors and not _is_htmx(request) else 200
     return render(request, PANEL, context, status=status)
@@ -78,8 +81,13 @@ def _panel(request: HttpRequest, board: Board, form: MessageForm | None = None) 
 @require_http_methods(["GET", "POST"])
 def messages_panel(request: HttpRequest, slug: str) -> HttpResponse:
     board = watched_board(request, slug)
-    if request.method == "GET":
-        return _panel(request, board)
+    # The panel is part of the board's page: its words and the form's errors in the board's
+    # language (boards/language.py), not the request's.
+    with board_language(board):
+        return _panel(request, board) if request.method == "GET" else _post(request, board)
+
+
+def _post(request: HttpRequest, board: Board) -> HttpResponse:
     form = MessageForm(request.POST)
     message = form.message_for(board, request.user)
     if message is None:
@@ -98,4 +106,5 @@ def withdraw_message(request: HttpRequest, slug: str, message_id: int) -> HttpRe
     get_object_or_404(BoardMessage, pk=message_id, board=board).withdraw(request.user)
     if not _is_htmx(request):
         return redirect("board-supervisor", slug=board.slug)
-    return _panel(request, board)
+    with board_language(board):
+        return _panel(request, board)

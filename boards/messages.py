@@ -14,17 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 MAX_LENGTH = 140
-# Minutes a message stays up; 0: until withdrawn.
+# Minutes a message stays up; 0: until withdrawn. Lazy: the supervisor's form shows them in
+# its board's language (boards/message_views.py).
 EXPIRY_CHOICES = (
-    (15, "15 minutes"),
-    (30, "30 minutes"),
-    (60, "1 hour"),
-    (120, "2 hours"),
-    (240, "4 hours"),
-    (480, "8 hours"),
-    (0, "Until withdrawn"),
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (60, _("1 hour")),
+    (120, _("2 hours")),
+    (240, _("4 hours")),
+    (480, _("8 hours")),
+    (0, _("Until withdrawn")),
 )
 EXPIRY_MINUTES = frozenset(minutes for minutes, _ in EXPIRY_CHOICES if minutes)
 # At most this many messages on a screen at once, the newest first: a banner, not a feed.
@@ -36,7 +38,7 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 def validate_message_text(text: str) -> None:
     if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in text):
         raise ValidationError(
-            "Plain text on one line: no line breaks, tabs or control characters.",
+            _("Plain text on one line: no line breaks, tabs or control characters."),
             code="control_characters",
         )
 
@@ -55,8 +57,8 @@ class BoardMessage(models.Model):
         max_length=MAX_LENGTH,
         validators=[validate_message_text],
         error_messages={
-            "blank": "Write a message.",
-            "max_length": "At most %(limit_value)d characters (this one has %(show_value)d).",
+            "blank": _("Write a message."),
+            "max_length": _("At most %(limit_value)d characters (this one has %(show_value)d)."),
         },
     )
     # Empty once the user is deleted: the message stays in the board's history.
@@ -110,8 +112,10 @@ class BoardMessage(models.Model):
             if minutes not in EXPIRY_MINUTES:
                 raise ValidationError(
                     {
-                        "expires_at": "A message expires after 15 or 30 minutes, 1, 2, 4 or 8 "
-                        "hours, or stays until withdrawn."
+                        "expires_at": _(
+                            "A message expires after 15 or 30 minutes, 1, 2, 4 or 8 hours, or "
+                            "stays until withdrawn."
+                        )
                     }
                 )
 

@@ -46,7 +46,7 @@ def tv_page(request: HttpRequest, board: Board, settings: BoardSettings) -> Http
         "boards/tv.html",
         version=view.version,
         body=render_board(view).body,
-        freshness_element=freshness_html(fresh.fetched_at, stale),
+        freshness_element=freshness_html(fresh.fetched_at, stale, language=settings.language),
         ws_path=None,  # a still: no socket, no token
         extra={"rotation": None, "sound_enabled": False},
     )

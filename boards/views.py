@@ -178,7 +178,9 @@ def _page(
         template,
         version=version,
         body=body,
-        freshness_element=freshness_html(fresh.fetched_at, stale, error),
+        freshness_element=freshness_html(
+            fresh.fetched_at, stale, error, language=settings.language
+        ),
         ws_path=ws_path,
         extra=extra,
     )
