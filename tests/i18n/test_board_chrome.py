@@ -20,12 +20,13 @@ from tests.alerts.helpers import SALES, make_rule
 from tests.boards.test_views import stored_snapshot
 from tests.polling.helpers import add_account
 
-pytestmark = pytest.mark.django_db
+# Every test here reads or writes the tests' Redis (snapshots, renders, freshness).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("redis_client")]
 FRENCH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"}
 HOUR_AGO = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
 
 
-def board_in(language: str, redis_client) -> Board:
+def board_in(language: str) -> Board:
     return Board.objects.create(
         title="Etage", slug="etage", account=add_account(), is_public=True, language=language
     )
@@ -44,7 +45,7 @@ def supervisor_client(board: Board, user) -> Client:
 
 
 def two_alerts(board: Board, acknowledger) -> None:
-    """One still on; one cleared after ten minutes, acknowledged by `acknowledger`."""
+    """One still on; one that lasted ten minutes, acknowledged by `acknowledger`."""
     rule = make_rule(board)
     common = {"rule": rule, "board": board, "queue_id": SALES, "kind": rule.kind}
     AlertEvent.objects.create(**common, message="Kein Agent bereit in Sales", fired_at=HOUR_AGO)
@@ -65,8 +66,8 @@ def supervisor_page(board: Board, user) -> str:
     return supervisor_client(board, user).get("/boards/etage/", **FRENCH_BROWSER).content.decode()
 
 
-def test_a_german_supervisor_page_names_its_header_and_replay_in_german(sam, redis_client):
-    page = supervisor_page(board_in("de", redis_client), sam)
+def test_a_german_supervisor_page_names_its_header_and_replay_in_german(sam):
+    page = supervisor_page(board_in("de"), sam)
     assert 'title="Die Zeiten auf dieser Seite sind in der Zeitzone des Kontos"' in page
     assert '<label class="window-picker">Zeitfenster' in page
     assert 'aria-label="Gleitendes Zeitfenster der Servicekennzahlen"' in page
@@ -84,8 +85,8 @@ def test_a_german_supervisor_page_names_its_header_and_replay_in_german(sam, red
         assert english not in page, english
 
 
-def test_a_german_supervisor_page_heads_its_alert_history_in_german(sam, redis_client):
-    board = board_in("de", redis_client)
+def test_a_german_supervisor_page_heads_its_alert_history_in_german(sam):
+    board = board_in("de")
     two_alerts(board, acknowledger=sam)
     page = supervisor_page(board, sam)
     assert 'aria-label="Alarmverlauf"' in page
@@ -98,14 +99,14 @@ def test_a_german_supervisor_page_heads_its_alert_history_in_german(sam, redis_c
         assert english not in page, english
 
 
-def test_a_german_board_without_alerts_says_so_in_german(sam, redis_client):
-    page = supervisor_page(board_in("de", redis_client), sam)
+def test_a_german_board_without_alerts_says_so_in_german(sam):
+    page = supervisor_page(board_in("de"), sam)
     assert "Noch keine Alarme. Regeln werden je Board in der Verwaltung festgelegt." in page
     assert "(letzte 0)" in page
 
 
-def test_a_german_boards_messages_panel_and_its_form_speak_german(sam, redis_client):
-    board = board_in("de", redis_client)
+def test_a_german_boards_messages_panel_and_its_form_speak_german(sam):
+    board = board_in("de")
     client = supervisor_client(board, sam)
     BoardMessage.compose(board, sam, "Pause um drei", 60).save()
     withdrawn = BoardMessage.compose(board, sam, "Alte Nachricht", 0)
@@ -129,8 +130,8 @@ def test_a_german_boards_messages_panel_and_its_form_speak_german(sam, redis_cli
         assert english not in panel, english
 
 
-def test_a_german_boards_form_refuses_in_german(sam, redis_client):
-    board = board_in("de", redis_client)
+def test_a_german_boards_form_refuses_in_german(sam):
+    board = board_in("de")
     client = supervisor_client(board, sam)
     empty = client.post(
         "/boards/etage/messages/", {"text": " ", "expiry": "60"}, HTTP_HX_REQUEST="true"
@@ -144,8 +145,8 @@ def test_a_german_boards_form_refuses_in_german(sam, redis_client):
     assert "Noch keine Nachrichten." in empty.content.decode()
 
 
-def test_a_german_boards_stale_notes_are_german_on_the_tv_and_the_public_page(redis_client):
-    board = board_in("de", redis_client)
+def test_a_german_boards_stale_notes_are_german_on_the_tv_and_the_public_page():
+    board = board_in("de")
     stored_snapshot(fetched_at=time.time() - 3600)  # an hour without a poll: stale
     _, plain = KioskToken.issue(board, "Wand")
     tv = Client().get(f"/tv/{plain}/", **FRENCH_BROWSER).content.decode()
@@ -167,8 +168,8 @@ def test_the_freshness_element_pushed_to_a_board_speaks_its_language():
     assert ">EN DIRECTO<" in freshness_html(time.time(), False, language="es")
 
 
-def test_an_english_board_reads_as_before(sam, redis_client):
-    board = board_in("en", redis_client)
+def test_an_english_board_reads_as_before(sam):
+    board = board_in("en")
     two_alerts(board, acknowledger=None)
     page = supervisor_page(board, sam)
     assert '<label class="window-picker">Window' in page
