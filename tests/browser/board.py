@@ -13,6 +13,17 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, WebSocke
 from demo import names as demo
 from live import protocol
 
+# The demo TV's one alert rule (Sales with nobody ready, no sound), set and taken away by
+# `stack.manage("shell", "-c", ...)`.
+ALERT_RULE = f"""
+from alerts.models import AlertRule
+from boards.models import Board
+board = Board.objects.get(slug="floor-tv")
+AlertRule.objects.filter(board=board).delete()
+AlertRule.objects.create(board=board, label="Sales unstaffed", queue_id={100134},
+    kind="no_agent_ready", sound=False, cooldown_seconds=0)
+"""
+NO_ALERT_RULES = "from alerts.models import AlertRule; AlertRule.objects.all().delete()"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SAVED_ARTIFACTS: list[Path] = []
 # What the page logs when a server it talks to is down: expected while a test takes one down.

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import Tab, log_in_as_demo_admin, open_tab, save_screenshot
+from tests.browser.board import (
+    ALERT_RULE,
+    NO_ALERT_RULES,
+    Tab,
+    log_in_as_demo_admin,
+    open_tab,
+    save_screenshot,
+)
 from tests.stack import ACCOUNT_ID, Stack
 
 pytestmark = pytest.mark.browser
@@ -16,15 +23,6 @@ PHONE = {"width": 360, "height": 740}
 SALES = 100134
 WEI = 125  # Wei Chen, ext 1003: no call at the sandbox's start
 SMALLEST_TAP = 44  # px, WCAG 2.5.5's target size
-ALERT_RULE = f"""
-from alerts.models import AlertRule
-from boards.models import Board
-board = Board.objects.get(slug="floor-tv")
-AlertRule.objects.filter(board=board).delete()
-AlertRule.objects.create(board=board, label="Sales unstaffed", queue_id={SALES},
-    kind="no_agent_ready", sound=False, cooldown_seconds=0)
-"""
-NO_ALERT_RULES = "from alerts.models import AlertRule; AlertRule.objects.all().delete()"
 
 # Every line of text under `root` as laid out: the boxes of its text nodes, as high as their
 # line (a glyph's box may reach beyond it, into a tight line above: nothing is drawn over), cut

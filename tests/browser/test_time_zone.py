@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.board import (
+    ALERT_RULE,
+    NO_ALERT_RULES,
     SOCKET_STATE,
     Tab,
     log_in_as_demo_admin,
@@ -40,15 +42,6 @@ for board in account.boards.all():
     board.clock_hours = {hours}
     board.save()
 """
-ALERT_RULE = f"""
-from alerts.models import AlertRule
-from boards.models import Board
-board = Board.objects.get(slug="floor-tv")
-AlertRule.objects.filter(board=board).delete()
-AlertRule.objects.create(board=board, label="Sales unstaffed", queue_id={SALES},
-    kind="no_agent_ready", sound=False, cooldown_seconds=0)
-"""
-NO_ALERT_RULES = "from alerts.models import AlertRule; AlertRule.objects.all().delete()"
 
 
 @pytest.fixture
