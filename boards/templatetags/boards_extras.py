@@ -5,7 +5,6 @@ German, French, Spanish and Dutch; counts grouped by thousands ("1,234", "1.234"
 stay m:ss in every language.
 """
 
-
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
