@@ -145,20 +145,25 @@ class Cell:
 
 
 def compose(view: BoardView) -> list[Cell]:
+    """Each tile's items rendered from its kind's partial; a tile's fragment ids start with
+    its number on the board ("t3-queue-100134"), so two tiles of a kind never clash."""
     cells = []
     for number, tile in enumerate(view.board.tiles):
         kind = KINDS[tile.kind]
         prefix = f"t{number}-"
+        items = kind.present(view, tile.options)
+        shared = {"view": view, "prefix": prefix, "density": density(len(items))}
+        name = f"tile-{tile.kind}"
         fragments = tuple(
-            _fragment(
-                f"tile-{tile.kind}", prefix + str(item.pop("id")), kind.partial, view=view,
-                prefix=prefix, **item, density=density(len(items)),
-            )
-            for items in [kind.present(view, tile.options)]
+            _fragment(name, f"{prefix}{item['id']}", kind.partial, **shared, **_without_id(item))
             for item in items
-        )  # fmt: skip
+        )
         cells.append(Cell(tile, number, kind, fragments))
     return cells
+
+
+def _without_id(item: dict) -> dict:
+    return {name: value for name, value in item.items() if name != "id"}
 
 
 def rows(cells: list[Cell]) -> list[tuple[int, list[Cell]]]:
