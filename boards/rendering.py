@@ -123,7 +123,6 @@ class Cell:
     """One tile of a composed board, rendered: its fragments, in the cell of its width."""
 
     tile: TileSpec
-    number: int
     kind: Kind
     fragments: tuple[Fragment, ...]
 
@@ -158,7 +157,7 @@ def compose(view: BoardView) -> list[Cell]:
             _fragment(name, f"{prefix}{item['id']}", kind.partial, **shared, **_without_id(item))
             for item in items
         )
-        cells.append(Cell(tile, number, kind, fragments))
+        cells.append(Cell(tile, kind, fragments))
     return cells
 
 

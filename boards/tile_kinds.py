@@ -81,11 +81,8 @@ def _figures(view: BoardView, queue: int | None) -> list[Item]:
     return [{"id": f"q{q.id}", "title": q.name, "of": q, "queue": q} for q in _queues(view, queue)]
 
 
-def service(view: BoardView, options: dict) -> list[Item]:
-    return _figures(view, options["queue"])
-
-
-def waiting(view: BoardView, options: dict) -> list[Item]:
+def figures(view: BoardView, options: dict) -> list[Item]:
+    """A service-level or calls-waiting tile: the same items, another partial."""
     return _figures(view, options["queue"])
 
 
@@ -109,8 +106,8 @@ KINDS: dict[str, Kind] = {
     TileKind.QUEUES: Kind("queue", queues, grid="queues", grows=32),
     TileKind.TODAY: Kind("today", today),
     TileKind.AGENTS: Kind("agent_card", agents, grid="agents", grows=70),
-    TileKind.SERVICE: Kind("service_figure", service, grows=24),
-    TileKind.WAITING: Kind("waiting_figure", waiting, grows=24),
+    TileKind.SERVICE: Kind("service_figure", figures, grows=24),
+    TileKind.WAITING: Kind("waiting_figure", figures, grows=24),
     TileKind.LEADERBOARD: Kind("leaderboard", leaderboard, grows=24),
     TileKind.TREND: Kind("trend", trend, grows=24),
     TileKind.CLOCK: Kind("clock_tile", clock),

@@ -6,6 +6,7 @@ from alerts.forms import AlertRuleForm
 from alerts.models import AlertEvent, AlertRule
 from boards.models import Board
 from tests.alerts.helpers import SALES, make_board, make_rule, open_event
+from tests.boards.test_admin_composer import board_data, management
 
 pytestmark = pytest.mark.django_db
 HOOK = "https://hooks.slack.com/services/T000/B000/XXXXsecretABCD"
@@ -76,30 +77,7 @@ def test_a_board_with_alert_history_is_deleted_with_it_in_the_admin(admin_client
 
 def board_form(board, **rule) -> dict[str, object]:
     """The Board admin's change form as a browser posts it, with one new alert rule."""
-    data = {
-        "title": board.title,
-        "slug": board.slug,
-        "account": str(board.account_id),
-        "agent_scope": "all",
-        "warning_at_or_below": "1",
-        "business_days": ["1", "2", "3", "4", "5"],
-        "night_mode": "on",
-        "daily_reload_hour": "4",
-        "service_window_minutes": "30",
-        "leaderboard_size": "0",
-        "theme": "dark",
-        "theme_accent": "on",  # the theme's own accent colour
-        "language": "en",
-        "clock_hours": "24",
-        "dim_unchanged_after_minutes": "0",
-    }
-    for prefix, total in (("tiles", 0), ("thresholds", 0), ("kiosk_tokens", 0), ("alert_rules", 1)):
-        data |= {
-            f"{prefix}-TOTAL_FORMS": str(total),
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
+    data = board_data(board) | management("alert_rules", 1)
     rule = {"kind": "no_agent_ready", "cooldown_seconds": "300", "enabled": "on"} | rule
     return data | {f"alert_rules-0-{name}": value for name, value in rule.items()}
 
