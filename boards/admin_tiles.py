@@ -21,14 +21,14 @@ from boards.layout import (
     GRID_COLUMNS,
     TILE_OPTIONS,
     BoardTile,
-    TileKind,
     option_errors,
     with_defaults,
 )
+from boards.tile_kinds import KINDS
 
 # The kinds whose tile, without a queue, shows one item per queue of the board; the other
-# kinds with a queue option show the board's queues together (boards/tile_kinds.py).
-EACH_QUEUE_KINDS = {TileKind.QUEUES}
+# kinds with a queue option show the board's queues together.
+EACH_QUEUE_KINDS = {name for name, kind in KINDS.items() if kind.each_queue}
 EACH_QUEUE = _("Each of the board's queues")
 QUEUES_TOGETHER = _("The board's queues together")
 STATE_LABELS = {

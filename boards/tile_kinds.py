@@ -28,6 +28,7 @@ class Kind:
     present: Callable[[BoardView, dict], list[Item]]
     grid: str | None = None  # "queues" or "agents": the items fill the cell as a fitted grid
     grows: int = 0  # the share of the screen's height its row takes; 0: its content's height
+    each_queue: bool = False  # without a queue: one item per queue of the board, not together
 
 
 def _queues(view: BoardView, queue: int | None) -> tuple[QueueView, ...]:
@@ -103,13 +104,13 @@ def text(view: BoardView, options: dict) -> list[Item]:
 
 
 KINDS: dict[str, Kind] = {
-    TileKind.QUEUES: Kind("queue", queues, grid="queues", grows=32),
+    TileKind.QUEUES: Kind("queue", queues, grid="queues", grows=32, each_queue=True),
     TileKind.TODAY: Kind("today", today),
     TileKind.AGENTS: Kind("agent_card", agents, grid="agents", grows=70),
     TileKind.SERVICE: Kind("service_figure", figures, grows=24),
     TileKind.WAITING: Kind("waiting_figure", figures, grows=24),
     TileKind.LEADERBOARD: Kind("leaderboard", leaderboard, grows=24),
-    TileKind.TREND: Kind("trend", trend, grows=24),
+    TileKind.TREND: Kind("trend", trend, grows=24, each_queue=True),
     TileKind.CLOCK: Kind("clock_tile", clock),
     TileKind.MESSAGES: Kind("messages", messages),
     TileKind.TEXT: Kind("text_tile", text),

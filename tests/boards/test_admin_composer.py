@@ -3,6 +3,7 @@ board's form (boards/admin_forms.py) and its tiles (boards/admin_tiles.py), post
 browser posts them."""
 
 import io
+import json
 import re
 import time
 
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from boards import pickers
+from boards.admin_tiles import TileForm
 from boards.layout import BoardTile, with_defaults
 from boards.models import Board, QueueThreshold
 from snapshots import store
@@ -307,3 +309,8 @@ def test_a_new_board_is_composed_on_the_add_page(admin_client, polled) -> None:
     board = Board.objects.get(slug="night")
     assert board.queue_ids == [SUPPORT]
     assert [(t.kind, t.options) for t in board.tiles.all()] == [("queues", {"queue": SUPPORT})]
+
+
+def test_a_tile_without_a_queue_is_offered_as_each_queue_where_its_kind_shows_each():
+    each = json.loads(TileForm().fields["kind"].widget.attrs["data-each"])
+    assert sorted(each) == ["queues", "trend"]  # service and waiting: the queues together
