@@ -303,6 +303,17 @@ class Stack:
 
         return wait_until(fresh, timeout, "a fresh snapshot in Redis", every=0.1)  # type: ignore[return-value]
 
+    def wait_for_render(self, *, after: float = 0.0, timeout: float = 30) -> int:
+        """Wait for a poll that succeeded after `after` and for the account's boards (their
+        feeds and public answers) to be rendered from it. Returns its version."""
+        version, _fetched_at = self.wait_for_snapshot(after=after, timeout=timeout)
+
+        def rendered() -> bool:
+            return int(self.redis.hget(f"wb:snapshot:{ACCOUNT_ID}", "rendered") or 0) >= version
+
+        wait_until(rendered, timeout, f"the boards rendered at version {version}", every=0.1)
+        return version
+
     # --- addresses and the sandbox ---------------------------------------------------------
 
     @property

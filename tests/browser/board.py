@@ -120,6 +120,9 @@ def log_in_as_demo_admin(page: Page, site: str, path: str) -> None:
     page.fill("#id_password", demo.demo_password())
     page.click("input[type=submit]")
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    # The URL changes when the navigation commits; the page's scripts (the sort buttons' and
+    # the socket's) have run only once its DOM is loaded: a click before that does nothing.
+    page.wait_for_load_state("domcontentloaded")
 
 
 def agent_card(page: Page, pk: int) -> Locator:

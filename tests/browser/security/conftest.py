@@ -46,10 +46,11 @@ def secure_stack(stack_pool) -> Stack:
 
 @pytest.fixture
 def fresh_stack(secure_stack: Stack) -> Stack:
-    """The security stack with the sandbox back at its start, and a poll of that in Redis."""
+    """The security stack with the sandbox back at its start, and the boards rendered from a
+    poll of that (what an earlier test left on them is gone)."""
     secure_stack.control("DELETE", "/faults")
     secure_stack.control("POST", "/reset", {"quiet": True})
-    secure_stack.wait_for_snapshot(after=time.time())
+    secure_stack.wait_for_render(after=time.time())
     return secure_stack
 
 
