@@ -17,11 +17,9 @@ import contextvars
 import hashlib
 import re
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
-
-import httpx
 
 from voice360.client import Voice360Client
 from voice360.models import Fetched, RateLimit
@@ -100,7 +98,7 @@ class PollClient(Voice360Client):
 
     async def _fetch(
         self, name: str, path: str, api_key: str | None
-    ) -> tuple[int, httpx.Headers, bytes]:
+    ) -> tuple[int, Mapping[str, str], bytes]:
         status, headers, body = await super()._fetch(name, path, api_key)
         check = _check.get()
         if check is not None and 200 <= status < 300:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 class RawServer:
     port: int
     requests: list[bytes] = field(default_factory=list)
+    connections: int = 0  # accepted
 
     @property
     def base_url(self) -> str:
@@ -21,17 +22,24 @@ class RawServer:
 
 
 @asynccontextmanager
-async def raw_server(answer: Callable[[asyncio.StreamWriter], object]) -> AsyncIterator[RawServer]:
-    """Serve until the block ends; `answer(writer)` writes one response (may be a coroutine)."""
+async def raw_server(
+    answer: Callable[[asyncio.StreamWriter], object], keep_alive: bool = False
+) -> AsyncIterator[RawServer]:
+    """Serve until the block ends; `answer(writer)` writes one response (may be a coroutine).
+    `keep_alive`: answer every request a connection brings, not only its first."""
     server_state = RawServer(port=0)
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        server_state.connections += 1
         try:
-            server_state.requests.append(await reader.readuntil(b"\r\n\r\n"))
-            result = answer(writer)
-            if asyncio.iscoroutine(result):
-                await result
-            await writer.drain()
+            while True:
+                server_state.requests.append(await reader.readuntil(b"\r\n\r\n"))
+                result = answer(writer)
+                if asyncio.iscoroutine(result):
+                    await result
+                await writer.drain()
+                if not keep_alive:
+                    break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
@@ -46,8 +54,11 @@ async def raw_server(answer: Callable[[asyncio.StreamWriter], object]) -> AsyncI
         await server.wait_closed()
 
 
-def response(status: int, body: bytes, headers: dict[str, str] | None = None) -> bytes:
-    lines = [f"HTTP/1.1 {status} X", "Connection: close", "Content-Type: application/json"]
+def response(
+    status: int, body: bytes, headers: dict[str, str] | None = None, keep_alive: bool = False
+) -> bytes:
+    connection = "keep-alive" if keep_alive else "close"
+    lines = [f"HTTP/1.1 {status} X", f"Connection: {connection}", "Content-Type: application/json"]
     lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
     if not any(name.lower() == "transfer-encoding" for name in headers or {}):
         lines.append(f"Content-Length: {len(body)}")

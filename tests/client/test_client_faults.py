@@ -1,10 +1,12 @@
 """Every fault the sandbox can inject, and its rate limits, surface as one typed error."""
 
 import asyncio
+import json
 
 import pytest
 
 from tests.client.demo import DEVELOPER_KEY
+from tests.client.raw_server import raw_server, response
 from tests.sandbox_process import RunningSandbox
 from voice360.client import Voice360Client
 from voice360.errors import (
@@ -168,19 +170,19 @@ async def test_going_over_the_public_limit_raises_rate_limited(
     assert caught.value.retry_after is not None
 
 
-async def test_several_calls_share_one_connection(client: Voice360Client):
-    client_ports: set[int] = set()
+async def test_several_calls_share_one_connection():
+    body = json.dumps({"result": [], "error": False, "message": "ok"}).encode()
+    sent = response(200, body, keep_alive=True)
+    async with (
+        raw_server(lambda writer: writer.write(sent), keep_alive=True) as server,
+        Voice360Client(server.base_url) as client,
+    ):
+        for _ in range(5):
+            await client.queues(61, DEVELOPER_KEY)
+        await client.availability(61, None)
 
-    async def remember_port(response) -> None:
-        stream = response.extensions["network_stream"]
-        client_ports.add(stream.get_extra_info("client_addr")[1])
-
-    client.http.event_hooks = {"request": [], "response": [remember_port]}
-    for _ in range(5):
-        await client.queues(61, DEVELOPER_KEY)
-    await client.availability(61, None)
-
-    assert len(client_ports) == 1
+    assert len(server.requests) == 6
+    assert server.connections == 1
 
 
 async def test_concurrent_calls_all_succeed_through_one_client(client: Voice360Client):
