@@ -36,11 +36,11 @@ class Verdict:
 async def _user_profile_works(account_id: int, api_key: str) -> bool:
     # The wallboard's client has no /user/* methods (a wallboard never needs them): one raw
     # GET on the same connection pool answers "is this a user key?".
-    client = runtime.get_client()
-    response = await client.http.get(
-        f"{client.base_url}/{account_id}/user/profile", headers={"X-API-Key": api_key}
-    )
-    return response.status_code == 200
+    try:
+        status = await runtime.get_client().status(f"/{account_id}/user/profile", api_key)
+    except Voice360Error:
+        return False
+    return status == 200
 
 
 async def _works_for(account_id: int, api_key: str) -> bool:

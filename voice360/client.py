@@ -162,6 +162,12 @@ class Voice360Client:
         path = f"/{_id(account_id)}/availability/queues/{_id(queue_id)}"
         return await self._get(_QUEUE_AVAILABILITY, path, api_key)
 
+    async def status(self, path: str, api_key: str | None) -> int:
+        """The HTTP status of a GET of `path` (under the base URL), for a check that needs
+        no more (accounts/connection_test.py: is this a user's key?)."""
+        status, _headers, _body = await self._fetch(f"GET {path}", path, api_key)
+        return status
+
     async def _get(self, endpoint: _Endpoint[T], path: str, api_key: str | None) -> Fetched[T]:
         name = f"GET {path}"
         started = time.perf_counter()

@@ -9,12 +9,14 @@ def test_polls_share_one_event_loop_and_one_client_per_process(wallboard, redis_
     add_account()
     poll_now()
     loop, client = runtime.get_loop(), runtime.get_client()
-    pool = client.http._transport._pool  # the connections httpx keeps alive
+    session = client.http
     poll_now()
     poll_now()
     assert runtime.get_loop() is loop
     assert runtime.get_client() is client
-    assert len(pool.connections) <= 2  # reused, not one more per poll
+    assert client.http is session and not session.closed
+    idle = session.connector._conns  # aiohttp's kept-alive connections, by host
+    assert sum(len(kept) for kept in idle.values()) <= 2  # reused, not one more per poll
 
 
 def _child_loop_id(queue) -> None:
