@@ -247,7 +247,9 @@ def main() -> None:
         # Lift the sandbox's key limit too: this measures cost, not the budget.
         sandbox.control("PATCH", "/settings", {"key_limit": 1_000_000})
         if args.only_many:
-            print(result_line({"bench": "poller", **bench_many(sandbox, args.accounts, args.rounds)}))
+            print(
+                result_line({"bench": "poller", **bench_many(sandbox, args.accounts, args.rounds)})
+            )
             return
         account_id, key, size = largest_account(sandbox)
         print(f"sandbox large scenario: account {account_id} with {size} agents")

@@ -22,7 +22,7 @@ import redis
 from django.conf import settings
 
 from voice360.models import RateLimit
-from wallboard.redis import get_redis
+from wallboard.redis import get_redis, run_script
 
 PUBLIC_BUCKET = "public"
 EFFECTIVE_INTERVALS_KEY = "wb:poll:effective_interval"
@@ -110,6 +110,12 @@ def acquire(bucket: str, n: int, share: float = 1.0, client: redis.Redis | None 
     return _acquire(_keys(bucket), bucket_limit(bucket, share), n, _reserve(bucket), client)
 
 
+def queue_acquire(bucket: str, n: int, share: float, pipe: redis.client.Pipeline) -> None:
+    """Queue `acquire` on `pipe`; its answer there is what acquire returns (as a string)."""
+    args = [window_seconds(), bucket_limit(bucket, share), n, _reserve(bucket), uuid.uuid4().hex]
+    run_script(pipe, _ACQUIRE, _keys(bucket), args)
+
+
 def early_share() -> float:
     """The slice of every bucket kept for early polls (webhook events); the regular schedule
     is planned on the rest."""
@@ -153,7 +159,7 @@ def observe(bucket: str, rate_limit: RateLimit, client: redis.Redis | None = Non
 def pause(bucket: str, seconds: float, client: redis.Redis | None = None) -> None:
     """Hold every request of the bucket for `seconds` (a 429's Retry-After)."""
     r = client or get_redis()
-    r.register_script(_PAUSE)(keys=[_keys(bucket)[1]], args=[max(0.1, seconds)])
+    run_script(r, _PAUSE, [_keys(bucket)[1]], [max(0.1, seconds)])
 
 
 def paused_for(bucket: str, client: redis.Redis | None = None) -> float:

@@ -8,106 +8,21 @@ interval, after a backoff, or after the budget's wait).
 """
 
 import asyncio
-import logging
 import random
 import time
-from dataclasses import dataclass, field
 
-import redis
-from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
 
-from polling import api_reads, budget, failures, metrics, public_fallback, schedule, writer
+from polling import api_reads, budget, failures, metrics, public_fallback, writer
 from polling.compose import UNREAD, Base, Fresh, answers_of, read_bases
 from polling.outcome import Outcome, PollResult
-from polling.public_fallback import Route
-from polling.targets import PollTarget, load_target
-from snapshots import normalize, store
+from polling.running import Batch, Plan, crash, finish, lock_ttl, start
+from polling.targets import PollTarget
+from snapshots import normalize
 from voice360.errors import Voice360Error
 from wallboard import runtime
-from wallboard.redis import get_redis
 
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    target: PollTarget
-    route: Route
-    interval: float
-    started: float
-    early: bool = False
-    # The poll's writes that need no answer, sent with its finish (_finish) in one round trip.
-    later: redis.client.Pipeline | None = None
-
-
-def lock_ttl() -> float:
-    # Two sequential rounds of requests (reads, then the config refresh), each bounded.
-    return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
-
-
-@dataclass
-class _Running:
-    """One poll between its start (the account's lock taken) and its finish."""
-
-    account_id: int
-    target: PollTarget
-    token: str
-    started: float
-    early: bool
-    regular_due: float | None
-    result: PollResult
-    mode: str = "-"
-    later: redis.client.Pipeline = field(default_factory=lambda: get_redis().pipeline(False))
-
-
-def _start(account_id: int, early: bool, started: float, wait: float = 0.0):
-    """The account's lock, and the dispatchers kept off it: a _Running, or the PollResult of
-    a poll that does not happen (the account is gone, or another poll holds it)."""
-    target = load_target(account_id)
-    if target is None:
-        return PollResult(Outcome.GONE, 0.0)
-    token = schedule.acquire_lock(account_id, lock_ttl() + wait)
-    if token is None:
-        metrics.count_poll(Outcome.BUSY)
-        return PollResult(Outcome.BUSY, 0.0)
-    regular_due = schedule.due_at(account_id) if early else None
-    result = PollResult(Outcome.FAILED, started + target.interval)
-    running = _Running(account_id, target, token, started, early, regular_due, result)
-    # Keep dispatchers off this account while it runs, however long that takes.
-    schedule.reschedule(account_id, started + lock_ttl())
-    return running
-
-
-def _finish(running: _Running) -> None:
-    """The account rescheduled and its lock released, whatever happened; the poll logged.
-    One round trip: the commands go in order on one pipeline, after those the poll left on
-    it (its history, samples and budget notes, all before the lock is released)."""
-    account_id, result = running.account_id, running.result
-    finished = time.time()
-    duration = max(0.0, finished - running.started)
-    pipe = running.later
-    schedule.reschedule(account_id, result.next_due, client=pipe)
-    schedule.release_lock(account_id, running.token, client=pipe)
-    store.record_poll(account_id, running.started, finished, result.outcome, pipe=pipe)
-    metrics.count_poll(result.outcome, duration, pipe=pipe)
-    pipe.execute()
-    logger.info(
-        "poll account=%s mode=%s early=%d outcome=%s duration_ms=%.0f version=%s",
-        account_id,
-        running.mode,
-        running.early,
-        result.outcome,
-        duration * 1000,
-        "-" if result.version is None else result.version,
-    )
-
-
-def _crash(running: _Running, exc: Exception) -> None:
-    # Whatever it was, the account's health says so ("Current error" on its boards and
-    # admin page) and the account stays on its schedule, backed off.
-    logger.exception("poll crashed account=%s mode=%s", running.account_id, running.mode)
-    running.result = failures.crashed(running.account_id, exc, running.target.interval)
+__all__ = ["lock_ttl", "poll_account", "poll_due"]
 
 
 @sensitive_variables("plan")
@@ -116,7 +31,7 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
     requests from the early slice of the budget, and if there is no room it leaves the
     schedule as it was and only brings the overlay (today's counts, alerts) up to date.
     `now`: when the poll starts (tests pass a clock; the mode and the schedule follow it)."""
-    running = _start(account_id, early, time.time() if now is None else now)
+    running = start(account_id, early, time.time() if now is None else now)
     if isinstance(running, PollResult):
         return running
     try:
@@ -128,9 +43,9 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
                 account_id, running.result.outcome, running.regular_due or running.result.next_due
             )
     except Exception as exc:
-        _crash(running, exc)
+        crash(running, exc)
     finally:
-        _finish(running)
+        finish(running)
     return running.result
 
 
@@ -138,58 +53,41 @@ def poll_account(account_id: int, early: bool = False, now: float | None = None)
 def poll_due(claims: list[tuple[int, float]]) -> list[PollResult]:
     """Scheduled polls in one task: each (account, wait) is due `wait` seconds from now (a
     fraction of a second: polling/tasks.py sends a tick's claims in steps of a quarter
-    second). All are read now, at once on the process's loop, and each stored as it is
-    read; each account's schedule goes on from its due time, so its rate is its interval.
-    The task never sleeps: a worker child stays free for early polls. What one poll costs
-    the broker and the worker's main process is paid once per task, not once per account."""
-    now = time.time()
-    results: dict[int, PollResult] = {}
-    plans: dict[int, tuple[_Running, _Plan]] = {}
-    for account_id, wait in claims:
-        running = _start(account_id, False, now + wait, wait)
-        if isinstance(running, PollResult):
-            results[account_id] = running
-            continue
-        try:
-            plan = _plan(running.target, running.started, later=running.later)
-            running.mode = plan.route.mode.source
-            waiting = _budget_wait(plan)
-        except Exception as exc:
-            _crash(running, exc)
-            _finish(running)
-            results[account_id] = running.result
-            continue
-        if waiting is not None:
-            running.result = waiting
-            _finish(running)
-            results[account_id] = waiting
-        else:
-            plans[account_id] = (running, plan)
-    # What each account's stored snapshot was made of: an answer of the same bytes is not
-    # parsed again (polling/same_answer.py). One round trip for the task.
-    stored = read_bases(list(plans))
-    pairs = [(plan, stored.get(a, UNREAD)) for a, (_, plan) in plans.items()]
-    reads = runtime.run(_read_all(pairs)) if plans else []
-    for (running, plan), read in zip(plans.values(), reads, strict=True):
-        try:
-            if isinstance(read, Voice360Error):
-                running.result = _failed(plan, read)
-            elif isinstance(read, BaseException):
-                raise read
-            else:
-                running.result = _store(plan, *read)
-        except Exception as exc:
-            _crash(running, exc)
-        finally:
-            _finish(running)
-        results[running.account_id] = running.result
-    return [results[account_id] for account_id, _ in claims]
+    second). All are started together (polling/running.py), read now, at once on the
+    process's loop, and each stored as it is read; each account's schedule goes on from its
+    due time, so its rate is its interval. The task never sleeps: a worker child stays free
+    for early polls. What one poll costs the broker, the worker's main process and the Redis
+    round trips around it is paid once per task, not once per account."""
+    batch = Batch()
+    try:
+        plans = batch.start_all(claims, time.time())
+        # What each account's stored snapshot was made of: an answer of the same bytes is
+        # not parsed again (polling/same_answer.py). One round trip for the task.
+        stored = read_bases([running.account_id for running, _ in plans])
+        pairs = [(plan, stored.get(plan.target.account_id, UNREAD)) for _, plan in plans]
+        reads = runtime.run(_read_all(pairs)) if plans else []
+        for (running, plan), read in zip(plans, reads, strict=True):
+            try:
+                if isinstance(read, Voice360Error):
+                    running.result = _failed(plan, read)
+                elif isinstance(read, BaseException):
+                    raise read
+                else:
+                    running.result = _store(plan, *read)
+            except Exception as exc:
+                crash(running, exc)
+            finally:
+                finish(running)
+            batch.results[running.account_id] = running.result
+    finally:
+        batch.send()  # the finishes (and whatever started), even after an error
+    return [batch.results[account_id] for account_id, _ in claims]
 
 
-async def _read_all(plans: list[tuple["_Plan", Base]]) -> list:
+async def _read_all(plans: list[tuple[Plan, Base]]) -> list:
     """Each plan's (sent, availability, its base), or the exception its read met."""
 
-    async def one(plan: _Plan, base: Base):
+    async def one(plan: Plan, base: Base):
         sent = time.time()
         account_id, api_key = plan.target.account_id, plan.route.api_key
         last = answers_of(base)
@@ -198,8 +96,8 @@ async def _read_all(plans: list[tuple["_Plan", Base]]) -> list:
     return await asyncio.gather(*(one(*pair) for pair in plans), return_exceptions=True)
 
 
-def _plan(target: PollTarget, started: float, early: bool = False, later=None) -> _Plan:
-    return _Plan(
+def _plan(target: PollTarget, started: float, early: bool = False, later=None) -> Plan:
+    return Plan(
         target=target,
         route=public_fallback.choose_route(target, started),
         interval=budget.effective_interval(target.account_id) or target.interval,
@@ -210,7 +108,7 @@ def _plan(target: PollTarget, started: float, early: bool = False, later=None) -
 
 
 @sensitive_variables("plan", "route")
-def _budget_wait(plan: _Plan) -> PollResult | None:
+def _budget_wait(plan: Plan) -> PollResult | None:
     """None when the budget has room for this poll's two requests now, else when to try."""
     route = plan.route
     if plan.early:
@@ -224,7 +122,7 @@ def _budget_wait(plan: _Plan) -> PollResult | None:
 
 
 @sensitive_variables("plan", "route")
-def _poll(plan: _Plan) -> PollResult:
+def _poll(plan: Plan) -> PollResult:
     waiting = _budget_wait(plan)
     if waiting is not None:
         return waiting
@@ -240,7 +138,7 @@ def _poll(plan: _Plan) -> PollResult:
 
 
 @sensitive_variables("plan", "route")
-def _store(plan: _Plan, sent: float, read: api_reads.Availability, base: Base) -> PollResult:
+def _store(plan: Plan, sent: float, read: api_reads.Availability, base: Base) -> PollResult:
     """What the API answered, normalized (the parts whose bytes were new) and handed to the
     writer."""
     route = plan.route
@@ -282,5 +180,5 @@ def _store(plan: _Plan, sent: float, read: api_reads.Availability, base: Base) -
     )
 
 
-def _failed(plan: _Plan, exc: Voice360Error) -> PollResult:
+def _failed(plan: Plan, exc: Voice360Error) -> PollResult:
     return failures.failed(plan.target.account_id, plan.route, plan.interval, plan.started, exc)

@@ -45,11 +45,17 @@ class Mode:
 
 @sensitive_variables("api_key")
 def choose_mode(
-    account_id: int, api_key: str | None, now: float, client: redis.Redis | None = None
+    account_id: int,
+    api_key: str | None,
+    now: float,
+    client: redis.Redis | None = None,
+    state: dict[str, str] | None = None,
 ) -> Mode:
+    """`state`: the account's mode hash, when the caller read it already (poll_due)."""
     if not api_key:
         return Mode(use_key=False, reason=NO_KEY_REASON)
-    state = (client or get_redis()).hgetall(mode_key(account_id))
+    if state is None:
+        state = (client or get_redis()).hgetall(mode_key(account_id))
     rejected = state.get("fingerprint") == key_bucket(api_key)
     if rejected and now < float(state.get("retry_at", "0")):
         return Mode(use_key=False, reason=state.get("reason"))
@@ -82,15 +88,20 @@ class Route:
 
 
 @sensitive_variables("api_key")
-def choose_route(target: PollTarget, now: float, client: redis.Redis | None = None) -> Route:
+def choose_route(
+    target: PollTarget,
+    now: float,
+    client: redis.Redis | None = None,
+    mode_state: dict[str, str] | None = None,
+) -> Route:
     """The one place that decides a poll's mode, rate bucket and share (the poller and the
-    dispatcher's plan both ask it)."""
+    dispatcher's plan both ask it). `mode_state`: see choose_mode."""
     try:
         api_key = target.api_key
     except Undecryptable:
         metrics.count_rejection(target.account_id, "UndecryptableKey", client)
         return Route(Mode(use_key=False, reason=UNDECRYPTABLE_REASON), None, PUBLIC_BUCKET, 1.0)
-    mode = choose_mode(target.account_id, api_key, now, client)
+    mode = choose_mode(target.account_id, api_key, now, client, mode_state)
     if mode.use_key and api_key:
         return Route(mode, api_key, key_bucket(api_key), target.share)
     return Route(mode, None, PUBLIC_BUCKET, 1.0)

@@ -11,7 +11,7 @@ import uuid
 
 import redis
 
-from wallboard.redis import get_redis
+from wallboard.redis import get_redis, run_script
 
 DUE_KEY = "wb:poll:due"
 
@@ -32,6 +32,16 @@ return due
 
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+# KEYS: the account's lock, the due zset. ARGV: token, TTL in ms, lease until, account id.
+# 1 when the lock was taken (and the account leased to the poll), else 0.
+_LOCK_AND_LEASE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[4])
+  return 1
+end
 return 0
 """
 
@@ -88,6 +98,17 @@ def acquire_lock(account_id: int, ttl: float, client: redis.Redis | None = None)
     return token if ok else None
 
 
+def queue_lock_and_lease(
+    account_id: int, ttl: float, lease_until: float, pipe: redis.client.Pipeline
+) -> str:
+    """Queue on `pipe` what acquire_lock and then reschedule(lease_until) do, the lease only
+    if the lock is taken; the pipe's answer is 1 then. Returns the lock's token."""
+    token = uuid.uuid4().hex
+    keys = [lock_key(account_id), DUE_KEY]
+    run_script(pipe, _LOCK_AND_LEASE, keys, [token, int(ttl * 1000), repr(lease_until), account_id])
+    return token
+
+
 def release_lock(account_id: int, token: str, client: redis.Redis | None = None) -> None:
     r = client or get_redis()
-    r.register_script(_RELEASE)(keys=[lock_key(account_id)], args=[token])
+    run_script(r, _RELEASE, [lock_key(account_id)], [token])

@@ -77,7 +77,11 @@ def publish_targets(targets: list[PollTarget], client: redis.Redis | None = None
 
 
 def load_target(account_id: int, client: redis.Redis | None = None) -> PollTarget | None:
-    raw = (client or get_redis()).hgetall(target_key(account_id))
+    return parse_target(account_id, (client or get_redis()).hgetall(target_key(account_id)))
+
+
+def parse_target(account_id: int, raw: dict[str, str]) -> PollTarget | None:
+    """The target from its stored hash (None: the account is not polled)."""
     if not raw:
         return None
     return PollTarget(

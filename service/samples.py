@@ -14,10 +14,9 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 
 from snapshots.models import Snapshot
-from wallboard.redis import get_redis
+from wallboard.redis import get_redis, run_script
 
 logger = logging.getLogger(__name__)
 
@@ -170,16 +169,12 @@ def record(account_id: int, snapshot: Snapshot, at: float, pipe=None) -> None:
         last = json.dumps({"at": at, "agents": states}, separators=(",", ":"))
     if not queues and not last:
         return
-    _record_script()(
-        keys=[key(account_id, interval_start(at)), last_key(account_id), *keys],
-        args=[TTL_SECONDS, last, len(queues) // 4, *queues, *agent_args],
-        client=pipe,
+    run_script(
+        pipe if pipe is not None else redis,
+        _RECORD,
+        [key(account_id, interval_start(at)), last_key(account_id), *keys],
+        [TTL_SECONDS, last, len(queues) // 4, *queues, *agent_args],
     )
-
-
-@cache
-def _record_script():
-    return get_redis().register_script(_RECORD)
 
 
 def read(account_id: int, start: float) -> dict[int, Samples]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import redis
 
 from snapshots.models import Snapshot
-from wallboard.redis import get_redis
+from wallboard.redis import get_redis, run_script
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,6 @@ def record(
 ) -> None:
     """With `pipe`, only queue the commands on it (the poller sends them with its own)."""
     r = client or get_redis()
-    script = r.register_script(_APPEND)
     series: list[tuple[int | None, tuple]] = [(None, account_counts(snapshot))]
     series += [
         (q.id, (q.agents_online, q.agents_available, q.agents_on_call, q.active_calls))
@@ -73,7 +72,7 @@ def record(
         for queue_id, counts in series:
             point = json.dumps([bucket, *counts], separators=(",", ":"))
             key = series_key(account_id, resolution, queue_id)
-            script(keys=[key], args=[bucket, point, resolution.points, ttl], client=pipe)
+            run_script(pipe, _APPEND, [key], [bucket, point, resolution.points, ttl])
     if own:
         pipe.execute()
 

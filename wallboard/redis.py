@@ -52,6 +52,16 @@ def async_client(*, decode_responses: bool = True) -> aioredis.Redis:
     return aioredis.Redis.from_pool(pool)  # the client's aclose() closes its pool too
 
 
+def run_script(client: redis.Redis, lua: str, keys: list, args: list):
+    """The Lua script `lua` on `client`, a connection or a pipeline. On a pipeline it goes
+    as EVAL, with its text: a pipeline holding EVALSHA commands first asks Redis which of
+    those scripts it has (SCRIPT EXISTS), one round trip more at each execute, where the
+    text costs a few hundred bytes (Redis keeps the compiled script either way)."""
+    if isinstance(client, redis.client.Pipeline):
+        return client.eval(lua, len(keys), *keys, *args)
+    return client.register_script(lua)(keys=keys, args=args)
+
+
 def generation(key: str, client: redis.Redis | None = None) -> str:
     """A counter that moves on with every change of something processes keep a copy of (the
     dispatcher's plan, the alert rules): a copy made at another generation is read again. A

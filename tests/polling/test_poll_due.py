@@ -5,8 +5,11 @@ and one account's trouble its own."""
 import time
 
 import pytest
+import redis
 
-from polling import dispatcher, poller, schedule, tasks
+from polling import budget, dispatcher, poller, schedule, tasks
+from polling.public_fallback import key_bucket
+from polling.targets import load_target
 from snapshots import store
 from tests.polling.helpers import add_account
 from tests.sandbox_process import start_sandbox
@@ -75,3 +78,48 @@ def test_a_ticks_claims_go_out_in_quarter_second_steps():
     assert steps[0][2] == 2.0  # expires with its first poll
     assert steps[1][1] == [(1003, pytest.approx(0.05))]
     assert steps[2][1] == [(1004, pytest.approx(0.15))]
+
+
+def test_an_account_out_of_budget_waits_and_the_others_are_polled(three_accounts, settings):
+    # 1002's key has no room left in this window; 1001's and 1003's have.
+    target = load_target(1002)
+    bucket = key_bucket(target.api_key)
+    while budget.acquire(bucket, 1, target.share) == 0:
+        pass
+    results = poller.poll_due([(1001, 0.0), (1002, 0.0), (1003, 0.0)])
+    assert [r.outcome for r in results] == ["changed", "budget_wait", "changed"]
+    assert store.read_snapshot(1002) is None
+    assert schedule.acquire_lock(1002, 1) is not None  # its lock was released
+    assert schedule.due_at(1002) > time.time()  # and it is due again once the budget has room
+
+
+class RoundTrips:
+    """Counts the requests this process sends Redis (a pipeline is one)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.count = 0
+        send = redis.connection.AbstractConnection.send_packed_command
+
+        def counted(connection, command, check_health=True):
+            self.count += 1
+            return send(connection, command, check_health)
+
+        monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+
+
+def test_the_start_and_finish_of_a_steps_polls_cost_round_trips_per_step(
+    three_accounts, monkeypatch
+):
+    poller.poll_due([(a, 0.0) for a in ACCOUNTS])  # first snapshots, configs, tallies
+    spy = RoundTrips(monkeypatch)
+    poller.poll_due([(1001, 0.0)])
+    one = spy.count
+    spy.count = 0
+    poller.poll_due([(a, 0.0) for a in ACCOUNTS])
+    three = spy.count
+    # For the whole step: started in three round trips, the stored snapshots read in one and
+    # finished in one. Each account's own are its store's: its queue configuration, today's
+    # figures, its alerts, the write and its agents' last states.
+    per_account = (three - one) / 2
+    assert per_account <= 5, (one, three)
+    assert one - per_account <= 5, (one, three)
