@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/worker_bench.py                # 60 s, the demo account
     .venv/bin/python bench/worker_bench.py --accounts 200 --interval 2
+    .venv/bin/python bench/worker_bench.py --accounts 499 --workers 1 --seconds 600
+    .venv/bin/python bench/worker_bench.py --accounts 499 --workers 2 --seconds 600
 
 Starts the stack of tests/stack.py on a private redis-server, with the sandbox's random
 activity on (calls come and go, as under `make run`) and the Procfile's worker command
@@ -11,19 +13,26 @@ process and children, and of beat. Prints the worker's CPU per poll, how it spli
 the main process (the broker's messages, acks, countdowns) and the children (the tasks:
 polls, the dispatcher's ticks, early polls), beat's CPU per second, and issue 16's figure
 from before (22.8 ms per poll). Prints a final `RESULT {json}` line.
+
+`--workers N`: N worker processes instead, each with one child (`--concurrency 1`) and
+pinned with its child to a core of its own (taskset), as a host runs one per core; the
+row says how many accounts were polled within their interval + 10 % every time, and the
+workers' RSS at the end.
 """
 
 import argparse
 import itertools
+import os
 import secrets
 import shlex
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from common import result_line, run_with_stack
 
-from tests.processes import proc_cpu
+from tests.processes import proc_cpu, proc_rss_mb
 from tests.stack import ROOT, Stack
 
 BEFORE_MS_PER_POLL = 22.8  # issue 16: `make run`, worker CPU over 60 s / polls
@@ -42,6 +51,19 @@ def children(pid: int) -> list[int]:
         text = (task / "children").read_text().split()
         found += [int(c) for c in text]
     return found
+
+
+def pinned_worker(index: int) -> list[str]:
+    """Worker `index` on core `index` (modulo the machine's), with one child."""
+    core = index % (os.cpu_count() or 1)
+    return [
+        *("taskset", "-c", str(core), sys.executable, "-m", "celery", "-A", "wallboard"),
+        *("worker", "--loglevel", "INFO", "--concurrency", "1", "--hostname", f"bench{index}@%h"),
+    ]
+
+
+def rss_mb(pids: list[int]) -> float:
+    return round(sum(proc_rss_mb(pid) for pid in pids), 1)
 
 
 def polls_logged(log: Path) -> int:
@@ -71,53 +93,73 @@ def add_accounts(args: argparse.Namespace):
     return prepare
 
 
-def gaps(stack: Stack, since: float) -> tuple[int, float | None]:
-    """Accounts polled in the window, and the largest gap between two polls of one account."""
-    worst, polled = None, 0
-    for key in stack.redis.scan_iter("wb:poll:log:*"):  # snapshots/store.py record_poll
+def gaps(stack: Stack, since: float, within: float) -> tuple[int, float | None, int]:
+    """Accounts polled in the window, the largest gap between two polls of one account, and
+    the accounts whose every gap in the window was at most `within` seconds. The poll log
+    keeps an account's last 50 polls (snapshots/store.py record_poll): the last 100 s at 2 s."""
+    worst, polled, on_time = None, 0, 0
+    for key in stack.redis.scan_iter("wb:poll:log:*"):
         rows = (row.split(",", 2) for row in stack.redis.lrange(key, 0, -1))
         starts = sorted(float(started) for started, _, outcome in rows if outcome != "busy")
         starts = [t for t in starts if t >= since]
         if starts:
             polled += 1
-        for a, b in itertools.pairwise(starts):
-            worst = b - a if worst is None else max(worst, b - a)
-    return polled, worst
+        spans = [b - a for a, b in itertools.pairwise(starts)]
+        if spans:
+            worst = max(spans) if worst is None else max(worst, *spans)
+            on_time += max(spans) <= within
+    return polled, worst, on_time
 
 
 def run(args: argparse.Namespace, stack: Stack) -> dict:
-    import sys
-
     worker = stack.services["worker"]
-    argv = procfile_worker()
-    worker.argv = [sys.executable, "-m", *argv[0:1], *argv[1:], "--hostname", "bench@%h"]
+    workers = [worker]
+    if args.workers:
+        worker.argv = pinned_worker(0)
+        for index in range(1, args.workers):
+            workers.append(stack._define(f"worker{index}", *pinned_worker(index)))
+    else:
+        argv = procfile_worker()
+        worker.argv = [sys.executable, "-m", *argv[0:1], *argv[1:], "--hostname", "bench@%h"]
     stack.start(prepare=add_accounts(args))
+    for extra in workers[1:]:
+        extra.start()
+    time.sleep(10)  # the extra workers up and the accounts on their schedule
     stack.control("DELETE", "/requests")
     window_start = time.time()
-    main_pid, beat_pid = worker.pid, stack.services["beat"].pid
-    kids = children(main_pid)
-    cpu0 = {pid: proc_cpu(pid) for pid in [main_pid, beat_pid, *kids]}
-    polls0 = polls_logged(worker.log_path)
+    beat_pid = stack.services["beat"].pid
+    mains = [w.pid for w in workers]
+    kids = [kid for pid in mains for kid in children(pid)]
+    cpu0 = {pid: proc_cpu(pid) for pid in [*mains, beat_pid, *kids]}
+    polls0 = sum(polls_logged(w.log_path) for w in workers)
     started = time.monotonic()
     time.sleep(args.seconds)  # the measured window: the stack runs as it would
     wall = time.monotonic() - started
     used = {pid: proc_cpu(pid) - cpu0[pid] for pid in cpu0}
-    polls = polls_logged(worker.log_path) - polls0
-    polled, worst_gap = gaps(stack, window_start)
+    polls = sum(polls_logged(w.log_path) for w in workers) - polls0
+    rss = rss_mb([*mains, *kids])
+    within = args.interval * 1.1
+    polled, worst_gap, on_time = gaps(stack, window_start, within)
     seen = stack.control("GET", "/requests")
     limited = sum(s["rate_limited"] for s in [*seen["ips"].values(), *seen["keys"].values()])
     in_children = sum(used[k] for k in kids)
-    total = used[main_pid] + in_children
+    in_mains = sum(used[m] for m in mains)
+    total = in_mains + in_children
     row = {
         "seconds": round(wall, 1),
         "polls": polls,
         "worker_ms_per_poll": round(1000 * total / polls, 2) if polls else None,
-        "main_ms_per_poll": round(1000 * used[main_pid] / polls, 2) if polls else None,
+        "main_ms_per_poll": round(1000 * in_mains / polls, 2) if polls else None,
         "children_ms_per_poll": round(1000 * in_children / polls, 2) if polls else None,
         "beat_ms_per_s": round(1000 * used[beat_pid] / wall, 2),
         "accounts": 1 + args.accounts,
         "accounts_polled": polled,
         "worst_gap_s": None if worst_gap is None else round(worst_gap, 2),
+        "accounts_on_time": on_time,
+        "polls_per_s": round(polls / wall, 1),
+        "workers": args.workers or 1,
+        "pinned": bool(args.workers),
+        "worker_rss_mb": rss,
         "upstream_429": limited,
         "before_ms_per_poll": BEFORE_MS_PER_POLL,
     }
@@ -125,7 +167,9 @@ def run(args: argparse.Namespace, stack: Stack) -> dict:
         f"  {polls} polls in {wall:.0f} s: worker {row['worker_ms_per_poll']} ms CPU per poll "
         f"(main process {row['main_ms_per_poll']}, children {row['children_ms_per_poll']}); "
         f"beat {row['beat_ms_per_s']} ms CPU/s; {polled} of {row['accounts']} accounts "
-        f"polled, the longest gap between two polls of one account {row['worst_gap_s']} s; "
+        f"polled, the longest gap between two polls of one account {row['worst_gap_s']} s, "
+        f"{on_time} polled within {within:g} s every time; {row['polls_per_s']} polls/s by "
+        f"{row['workers']} worker(s){' pinned' if args.workers else ''}, RSS {rss} MB; "
         f"upstream 429s {limited}; before: {BEFORE_MS_PER_POLL} ms per poll",
         flush=True,
     )
@@ -137,6 +181,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--accounts", type=int, default=0, help="the sandbox's extra accounts")
     parser.add_argument("--interval", type=float, default=2.0, help="their poll interval")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="pinned worker processes (default: the Procfile's)"
+    )
     args = parser.parse_args()
     from cryptography.fernet import Fernet
 
@@ -154,6 +201,8 @@ def main() -> None:
     mode = f"{args.seconds:g} s, the demo account, the Procfile's worker"
     if args.accounts:
         mode += f", {args.accounts} more accounts at {args.interval:g} s"
+    if args.workers:
+        mode = mode.replace("the Procfile's worker", f"{args.workers} pinned worker(s)")
     print(result_line({"bench": "worker", "mode": mode, **row}))
 
 
