@@ -1,13 +1,16 @@
 """Poller benchmark against the sandbox: how many accounts one worker process can poll.
 
-    .venv/bin/python bench/poller_bench.py [--polls 200]
+    .venv/bin/python bench/poller_bench.py [--polls 200] [--accounts 100 --rounds 20]
+    .venv/bin/python bench/poller_bench.py --only-many     # the small accounts only
 
 Starts its own sandbox (large scenario, quiet), polls the 300-agent account in one process
 on the process's one loop and client (as a Celery worker does), and prints:
   - wall and CPU time per poll, RSS growth, and accounts per process at a 2 s interval;
   - the snapshot+diff cost per poll for 300 agents (normalize, carry, diff, store);
   - the service figures' cost with 20,000 webhook events today (service/today.py): the
-    rebuild from the table once, then per poll with no new event and with one.
+    rebuild from the table once, then per poll with no new event and with one;
+  - the CPU per poll of `--accounts` small accounts polled together, as one dispatcher step
+    sends them to a worker (poller.poll_due), `--rounds` times.
 Uses Redis db 14 and empties it before and after, and a migrated SQLite file of its own.
 """
 
@@ -256,6 +259,7 @@ def main() -> None:
         result = bench_polls(account_id, key, args.polls)
         per = bench_snapshot_diff(account_id, key, args.polls)
         result.update(bench_service(account_id))
+        result.update(bench_many(sandbox, args.accounts, args.rounds))
         result.update(
             bench="poller",
             mode=f"{args.polls} polls",

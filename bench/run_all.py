@@ -61,6 +61,14 @@ def plan(full: bool, redis_url: str) -> list[Bench]:
         Bench("public", "public_bench.py", ["--seconds", "10"], 300, "10 s per case"),
         Bench("storm", "storm_bench.py", ["--viewers", "1000"], 600, "1,000 viewers within 1 s"),
         Bench("worker", "worker_bench.py", ["--seconds", "60"], 300, "60 s of the demo"),
+        *(
+            Bench(f"worker500x{n}", "worker_bench.py",
+                  ["--accounts", "499", "--workers", str(n), "--seconds", "600" if full else "120"],
+                  900 if full else 420,
+                  f"500 accounts at 2 s, {n} pinned worker(s), {'10 min' if full else '2 min'}")
+            for n in (1, 2)
+        ),
+        Bench("http_client", "http_client_bench.py", [], 300, "3,000 requests, 16 at a time"),
         Bench("soak", "soak_bench.py", ["--minutes", "30" if full else "5"],
               2400 if full else 600, "30 min" if full else "5 min (FULL=1: 30 min)"),
         Bench("drills", "drills_bench.py", ["--delays", "0,5"], 900, "restart after 0 s and 5 s"),
@@ -188,6 +196,8 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
              f"~{r['accounts_per_process_cpu']} (CPU-bound)"),
             ("poller: snapshot + diff + store, CPU per poll", mode,
              fmt(r["snapshot_diff_store_cpu_ms"], " ms", 2)),
+            (f"poller: {r['many_accounts']} small accounts polled together, CPU per poll", mode,
+             fmt(r["many_poll_cpu_ms"], " ms", 2)),
         ]  # fmt: skip
     if bench.name == "fanout":
         rows = []
@@ -263,6 +273,15 @@ def rows_for(bench: Bench) -> list[tuple[str, str, str]]:
             f"{fmt(r['children_ms_per_poll'], ' ms', 1)}) over {r['polls']} polls; beat "
             f"{fmt(r['beat_ms_per_s'], ' ms', 1)} CPU/s",
         )]  # fmt: skip
+    if bench.name.startswith("worker500x"):
+        return [(f"worker: 500 accounts, {r['workers']} pinned worker(s)", mode,
+                 _many_accounts(r) or "-")]  # fmt: skip
+    if bench.name == "http_client":
+        return [(
+            "Voice360 client: CPU per request, httpx / aiohttp", mode,
+            f"{fmt(r['httpx_ms_per_request'], ' ms', 3)} / "
+            f"{fmt(r['aiohttp_ms_per_request'], ' ms', 3)} ({r['ratio']}x)",
+        )]  # fmt: skip
     if bench.name == "soak":
         return [(
             "TV soak: JS heap after GC and DOM nodes", mode,
@@ -322,6 +341,8 @@ BEFORE_AND_GOALS = [
     ("raw ASGI app on daphne (the ceiling)", "4,491 req/s, 0.21 ms", ""),
     ("fan-out, one daphne on one core, p95 ≤ 500 ms", "7,500 viewers", "≥ 10,000"),
     ("reconnect storm, 1,000 viewers within 1 s", "583 connected", "all, at the first try"),
+    ("500 accounts at 2 s, one worker process on one core", "", "each within 2.2 s"),
+    ("the same, two worker processes on two cores", "", "≥ 1.8x one"),
 ]  # fmt: skip
 
 
@@ -341,6 +362,7 @@ def _public(benches: list[Bench], case: str) -> str | None:
 def issue_figures(benches: list[Bench]) -> list[str | None]:
     """Today's figure for each row of BEFORE_AND_GOALS (None: not measured in this run)."""
     worker, poller = _result(benches, "worker"), _result(benches, "poller")
+    one, two = _result(benches, "worker500x1"), _result(benches, "worker500x2")
     fanout, storm = _result(benches, "fanout"), _result(benches, "storm")
     daphne = (fanout or {}).get("servers", {}).get("daphne")
     procfile = next((x for x in (storm or {}).get("rows", []) if "4096" in x["server"]), None)
@@ -359,7 +381,27 @@ def issue_figures(benches: list[Bench]) -> list[str | None]:
         procfile
         and f"{procfile['connected_first_try']} connected, ListenOverflows "
         f"{procfile['listen_overflows']}, {procfile['cpu_ms_per_connect']} ms CPU per connect",
+        _many_accounts(one),
+        _many_accounts(two, one),
     ]
+
+
+def _many_accounts(run: dict | None, one: dict | None = None) -> str | None:
+    """A worker500 row: polls a second, how many accounts were on time, CPU per poll; with
+    `one`, the ratio of polls a second to one worker's."""
+    if run is None:
+        return None
+    text = (
+        f"{fmt(run['polls_per_s'])} polls/s of {fmt(run['accounts'] / run['interval'])} due, "
+        f"{run['accounts_on_time']} of "
+        f"{run['accounts']} accounts within 2.2 s every time, longest gap "
+        f"{fmt(run['worst_gap_s'], ' s', 1)}, {fmt(run['worker_ms_per_poll'], ' ms', 2)} CPU "
+        f"per poll, RSS {fmt(run['worker_rss_mb'], ' MB', 0)}, upstream 429s "
+        f"{run['upstream_429']}"
+    )
+    if one is not None and one.get("polls_per_s"):
+        text += f"; {run['polls_per_s'] / one['polls_per_s']:.2f}x one worker's polls/s"
+    return text
 
 
 def render_issue_table(benches: list[Bench]) -> str:

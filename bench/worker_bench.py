@@ -15,9 +15,10 @@ polls, the dispatcher's ticks, early polls), beat's CPU per second, and issue 16
 from before (22.8 ms per poll). Prints a final `RESULT {json}` line.
 
 `--workers N`: N worker processes instead, each with one child (`--concurrency 1`) and
-pinned with its child to a core of its own (taskset), as a host runs one per core; the
-row says how many accounts were polled within their interval + 10 % every time, and the
-workers' RSS at the end.
+pinned with its child to a core of its own (taskset), as a host runs one per core, and the
+rest of the stack on the other cores when there are any; the row says how many accounts
+were polled within their interval + 10 % every time, and the workers' RSS at the end. On a
+2-core machine the second worker shares its core with the sandbox, Redis and beat.
 """
 
 import argparse
@@ -118,6 +119,13 @@ def run(args: argparse.Namespace, stack: Stack) -> dict:
         worker.argv = pinned_worker(0)
         for index in range(1, args.workers):
             workers.append(stack._define(f"worker{index}", *pinned_worker(index)))
+        # The rest of the stack (the sandbox above all: it answers every poll) on the cores
+        # the workers leave, when they leave one.
+        rest = list(range(args.workers, os.cpu_count() or 1))
+        for name in ("sandbox", "redis", "beat", "web"):
+            if rest and name in stack.services:
+                service = stack.services[name]
+                service.argv = ["taskset", "-c", ",".join(map(str, rest)), *service.argv]
     else:
         argv = procfile_worker()
         worker.argv = [sys.executable, "-m", *argv[0:1], *argv[1:], "--hostname", "bench@%h"]
@@ -157,6 +165,7 @@ def run(args: argparse.Namespace, stack: Stack) -> dict:
         "worst_gap_s": None if worst_gap is None else round(worst_gap, 2),
         "accounts_on_time": on_time,
         "polls_per_s": round(polls / wall, 1),
+        "interval": args.interval,
         "workers": args.workers or 1,
         "pinned": bool(args.workers),
         "worker_rss_mb": rss,

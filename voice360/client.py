@@ -119,6 +119,9 @@ class Voice360Client:
                 # The whole call's deadline is ours (_fetch); none of the session's own.
                 timeout=aiohttp.ClientTimeout(total=None),
                 raise_for_status=False,
+                # HTTPS_PROXY / NO_PROXY are honoured, as they were with httpx: an
+                # installation behind an egress proxy keeps working.
+                trust_env=True,
             )
         return self._http
 
