@@ -268,5 +268,9 @@ def log_key(bucket: str) -> str:
 
 
 def effective_interval(account_id: int, client: redis.Redis | None = None) -> float | None:
-    value = (client or get_redis()).hget(EFFECTIVE_INTERVALS_KEY, str(account_id))
-    return float(value) if value is not None else None
+    return interval_of((client or get_redis()).hget(EFFECTIVE_INTERVALS_KEY, str(account_id)))
+
+
+def interval_of(stored: str | None) -> float | None:
+    """An effective interval as `wb:poll:effective_interval` holds it (None: not planned)."""
+    return float(stored) if stored is not None else None

@@ -8,7 +8,6 @@ interval, after a backoff, or after the budget's wait).
 """
 
 import asyncio
-import random
 import time
 
 from django.views.decorators.debug import sensitive_variables
@@ -16,7 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from polling import api_reads, budget, failures, metrics, public_fallback, writer
 from polling.compose import UNREAD, Base, Fresh, answers_of, read_bases
 from polling.outcome import Outcome, PollResult
-from polling.running import Batch, Plan, crash, finish, lock_ttl, start
+from polling.running import Batch, Plan, budget_wait, crash, finish, lock_ttl, plan_of, start
 from polling.targets import PollTarget
 from snapshots import normalize
 from voice360.errors import Voice360Error
@@ -97,14 +96,8 @@ async def _read_all(plans: list[tuple[Plan, Base]]) -> list:
 
 
 def _plan(target: PollTarget, started: float, early: bool = False, later=None) -> Plan:
-    return Plan(
-        target=target,
-        route=public_fallback.choose_route(target, started),
-        interval=budget.effective_interval(target.account_id) or target.interval,
-        started=started,
-        early=early,
-        later=later,
-    )
+    effective = budget.effective_interval(target.account_id)
+    return plan_of(target, started, effective, early=early, later=later)
 
 
 @sensitive_variables("plan", "route")
@@ -115,10 +108,7 @@ def _budget_wait(plan: Plan) -> PollResult | None:
         if budget.acquire_early(route.bucket, 2, route.share) > 0:
             return PollResult(Outcome.EARLY_DENIED, plan.started + plan.interval)
         return None
-    wait = budget.acquire(route.bucket, 2, route.share)
-    if wait > 0:
-        return PollResult(Outcome.BUDGET_WAIT, plan.started + wait + random.uniform(0, 0.25))
-    return None
+    return budget_wait(plan, budget.acquire(route.bucket, 2, route.share))
 
 
 @sensitive_variables("plan", "route")

@@ -37,6 +37,27 @@ class Plan:
     later: redis.client.Pipeline | None = None
 
 
+def plan_of(
+    target: PollTarget,
+    started: float,
+    effective: float | None,
+    *,
+    early: bool = False,
+    later: redis.client.Pipeline | None = None,
+    mode_state: dict[str, str] | None = None,
+) -> Plan:
+    """The poll's route and interval: the planned (`effective`) one, else the account's."""
+    route = public_fallback.choose_route(target, started, mode_state=mode_state)
+    return Plan(target, route, effective or target.interval, started, early, later)
+
+
+def budget_wait(plan: Plan, wait: float) -> PollResult | None:
+    """None when the budget granted the poll (`wait` 0), else when to try again."""
+    if wait > 0:
+        return PollResult(Outcome.BUDGET_WAIT, plan.started + wait + random.uniform(0, 0.25))
+    return None
+
+
 def lock_ttl() -> float:
     # Two sequential rounds of requests (reads, then the config refresh), each bounded.
     return 2 * float(settings.VOICE360_TIMEOUT_SECONDS) + 5
@@ -119,10 +140,10 @@ class Batch:
         """Every finish of the step, in order, in one round trip."""
         self.later.execute()
 
-    def _end(self, running: Running, result: PollResult) -> None:
-        running.result = result
+    def _end(self, running: Running) -> None:
+        """A poll that ends before its reads, with the result it has."""
         finish(running)
-        self.results[running.account_id] = result
+        self.results[running.account_id] = running.result
 
     @sensitive_variables("targets", "ready")
     def start_all(self, claims: list[tuple[int, float]], now: float) -> list[tuple[Running, Plan]]:
@@ -157,26 +178,25 @@ class Batch:
             result = PollResult(Outcome.FAILED, started + target.interval)
             running = Running(target.account_id, target, token, started, False, None, result)
             running.later, running.sent_later = self.later, False
+            effective = budget.interval_of(interval)
             try:
-                route = public_fallback.choose_route(target, started, mode_state=mode_state)
+                plan = plan_of(target, started, effective, later=self.later, mode_state=mode_state)
             except Exception as exc:
                 crash(running, exc)
-                self._end(running, running.result)
+                self._end(running)
                 continue
-            running.mode = route.mode.source
-            every = float(interval) if interval is not None else target.interval
-            plan = Plan(target, route, every, started, later=self.later)
-            budget.queue_acquire(route.bucket, 2, route.share, budgets)
+            running.mode = plan.route.mode.source
+            budget.queue_acquire(plan.route.bucket, 2, plan.route.share, budgets)
             ready.append((running, plan))
         waits = budgets.execute(raise_on_error=False) if ready else []
         allowed = []
         for (running, plan), wait in zip(ready, waits, strict=True):
             if isinstance(wait, Exception):
                 crash(running, wait)
-                self._end(running, running.result)
-            elif float(wait) > 0:
-                again = plan.started + float(wait) + random.uniform(0, 0.25)
-                self._end(running, PollResult(Outcome.BUDGET_WAIT, again))
+                self._end(running)
+            elif (waiting := budget_wait(plan, float(wait))) is not None:
+                running.result = waiting
+                self._end(running)
             else:
                 allowed.append((running, plan))
         return allowed
